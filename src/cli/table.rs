@@ -1,0 +1,32 @@
+//! Terminal tables (comfy-table) with right-aligned number columns.
+
+use comfy_table::{CellAlignment, ContentArrangement, Table, presets};
+
+/// A table with a header; columns after the first `left` are right-aligned.
+pub fn new(header: Vec<String>, rows: Vec<Vec<String>>, left: usize) -> String {
+    let mut t = Table::new();
+    t.load_preset(presets::UTF8_BORDERS_ONLY)
+        .set_content_arrangement(ContentArrangement::Disabled)
+        .set_header(header);
+    for r in rows {
+        t.add_row(r);
+    }
+    for (i, col) in t.column_iter_mut().enumerate() {
+        if i >= left {
+            col.set_cell_alignment(CellAlignment::Right);
+        }
+    }
+    format!("{t}\n")
+}
+
+/// An actor's display name: `kommune` → `Kommune`, `total` → `I alt`/`Total`.
+pub fn actor_label(key: &str, lang: crate::text::Lang) -> String {
+    if key == "total" {
+        return lang.t("I alt", "Total").to_string();
+    }
+    let mut c = key.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+        None => String::new(),
+    }
+}

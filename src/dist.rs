@@ -1,0 +1,283 @@
+//! Probability distributions for uncertain inputs (SPEC §4.4, §5): parsed from a scenario's
+//! `{ dist = "…", … }` table and validated with messages that say what is allowed.
+
+use serde::Serialize;
+
+/// A validated distribution. Zero-width forms (min = max, sd = 0) are allowed and always give
+/// their single value, so a Monte Carlo run with them reproduces the deterministic result.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "dist", rename_all = "lowercase")]
+pub enum Dist {
+    /// Always `value`.
+    Fixed {
+        /// The value.
+        value: f64,
+    },
+    /// Uniform on [min, max].
+    Uniform {
+        /// Lower bound.
+        min: f64,
+        /// Upper bound (≥ min).
+        max: f64,
+    },
+    /// Triangular with the given mode.
+    Triangular {
+        /// Lower bound.
+        min: f64,
+        /// Most likely value, min ≤ mode ≤ max.
+        mode: f64,
+        /// Upper bound.
+        max: f64,
+    },
+    /// PERT (a scaled beta with shape 4 around the mode).
+    Pert {
+        /// Lower bound.
+        min: f64,
+        /// Most likely value.
+        mode: f64,
+        /// Upper bound.
+        max: f64,
+    },
+    /// Normal, optionally truncated to [min, max].
+    Normal {
+        /// Mean.
+        mean: f64,
+        /// Standard deviation (≥ 0).
+        sd: f64,
+        /// Optional lower truncation.
+        min: Option<f64>,
+        /// Optional upper truncation.
+        max: Option<f64>,
+    },
+    /// Lognormal given by the mean and sd of the variable itself (not of its logarithm).
+    Lognormal {
+        /// Mean of the variable (> 0).
+        mean: f64,
+        /// Standard deviation of the variable (≥ 0).
+        sd: f64,
+    },
+    /// Beta(α, β) on [0, 1].
+    Beta {
+        /// Shape α > 0.
+        alpha: f64,
+        /// Shape β > 0.
+        beta: f64,
+    },
+}
+
+/// The distribution names a scenario may use.
+pub const DIST_NAMES: [&str; 7] = [
+    "fixed",
+    "uniform",
+    "triangular",
+    "pert",
+    "normal",
+    "lognormal",
+    "beta",
+];
+
+impl Dist {
+    /// Parses `dist` and its parameters from `get(name)`; `extra` names keys the caller handles
+    /// itself (e.g. `per`). Returns a message saying what is wrong and what is allowed.
+    pub fn parse(
+        dist: &str,
+        get: &dyn Fn(&str) -> Option<f64>,
+        keys: &[String],
+        extra: &[&str],
+    ) -> Result<Dist, String> {
+        let allowed: &[&str] = match dist {
+            "fixed" => &["value"],
+            "uniform" => &["min", "max"],
+            "triangular" | "pert" => &["min", "mode", "max"],
+            "normal" => &["mean", "sd", "min", "max"],
+            "lognormal" => &["mean", "sd"],
+            "beta" => &["alpha", "beta", "mean", "sd"],
+            other => {
+                return Err(format!(
+                    "unknown distribution \"{other}\"{}; allowed: {}",
+                    crate::text::suggest(other, DIST_NAMES)
+                        .map(|s| format!(" (did you mean \"{s}\"?)"))
+                        .unwrap_or_default(),
+                    DIST_NAMES.join(", ")
+                ));
+            }
+        };
+        for k in keys {
+            if k != "dist"
+                && k != "note"
+                && k != "source"
+                && !allowed.contains(&k.as_str())
+                && !extra.contains(&k.as_str())
+            {
+                let mut all: Vec<&str> = allowed.to_vec();
+                all.extend_from_slice(extra);
+                return Err(format!(
+                    "\"{k}\" is not a parameter of a {dist} distribution{}; it takes {}",
+                    crate::text::suggest(k, all.iter().copied())
+                        .map(|s| format!(" (did you mean \"{s}\"?)"))
+                        .unwrap_or_default(),
+                    allowed.join(", ")
+                ));
+            }
+        }
+        let need = |k: &str| -> Result<f64, String> {
+            get(k).ok_or_else(|| {
+                format!(
+                    "a {dist} distribution needs `{k}` (it takes {})",
+                    allowed.join(", ")
+                )
+            })
+        };
+        let d = match dist {
+            "fixed" => Dist::Fixed {
+                value: need("value")?,
+            },
+            "uniform" => {
+                let (min, max) = (need("min")?, need("max")?);
+                if min > max {
+                    return Err(format!(
+                        "uniform needs min ≤ max, got min {min} > max {max}"
+                    ));
+                }
+                Dist::Uniform { min, max }
+            }
+            "triangular" | "pert" => {
+                let (min, mode, max) = (need("min")?, need("mode")?, need("max")?);
+                if !(min <= mode && mode <= max) {
+                    return Err(format!(
+                        "{dist} needs min ≤ mode ≤ max, got min {min}, mode {mode}, max {max}"
+                    ));
+                }
+                if dist == "pert" {
+                    Dist::Pert { min, mode, max }
+                } else {
+                    Dist::Triangular { min, mode, max }
+                }
+            }
+            "normal" => {
+                let (mean, sd) = (need("mean")?, need("sd")?);
+                if sd < 0.0 {
+                    return Err(format!("normal needs sd ≥ 0, got {sd}"));
+                }
+                let (min, max) = (get("min"), get("max"));
+                if let (Some(a), Some(b)) = (min, max) {
+                    if a > b {
+                        return Err(format!(
+                            "normal truncation needs min ≤ max, got min {a} > max {b}"
+                        ));
+                    }
+                }
+                if min.is_some_and(|a| a > mean + 8.0 * sd)
+                    || max.is_some_and(|b| b < mean - 8.0 * sd)
+                {
+                    return Err(format!(
+                        "the truncation [{}, {}] leaves no probability for a normal with mean {mean} and sd {sd}",
+                        min.map_or("-inf".into(), |v| v.to_string()),
+                        max.map_or("inf".into(), |v| v.to_string())
+                    ));
+                }
+                Dist::Normal { mean, sd, min, max }
+            }
+            "lognormal" => {
+                let (mean, sd) = (need("mean")?, need("sd")?);
+                if mean <= 0.0 || sd < 0.0 {
+                    return Err(format!(
+                        "lognormal needs mean > 0 and sd ≥ 0 (of the variable itself), got mean {mean}, sd {sd}"
+                    ));
+                }
+                Dist::Lognormal { mean, sd }
+            }
+            "beta" => match (get("alpha"), get("beta"), get("mean"), get("sd")) {
+                (Some(alpha), Some(beta), None, None) => {
+                    if alpha <= 0.0 || beta <= 0.0 {
+                        return Err(format!(
+                            "beta needs alpha > 0 and beta > 0, got {alpha}, {beta}"
+                        ));
+                    }
+                    Dist::Beta { alpha, beta }
+                }
+                (None, None, Some(mean), Some(sd)) => {
+                    if !(mean > 0.0 && mean < 1.0) {
+                        return Err(format!(
+                            "beta by mean and sd needs 0 < mean < 1, got {mean}"
+                        ));
+                    }
+                    let max_sd = (mean * (1.0 - mean)).sqrt();
+                    if !(sd > 0.0 && sd < max_sd) {
+                        return Err(format!(
+                            "a beta with mean {mean} needs 0 < sd < {max_sd:.4} (√(mean·(1−mean))), got {sd}"
+                        ));
+                    }
+                    let k = mean * (1.0 - mean) / (sd * sd) - 1.0;
+                    Dist::Beta {
+                        alpha: mean * k,
+                        beta: (1.0 - mean) * k,
+                    }
+                }
+                _ => return Err("beta takes either alpha and beta, or mean and sd".into()),
+            },
+            _ => unreachable!("checked above"),
+        };
+        Ok(d)
+    }
+
+    /// The value a draw gives at its centre (the mode/mean), for display.
+    pub fn centre(&self) -> f64 {
+        match *self {
+            Dist::Fixed { value } => value,
+            Dist::Uniform { min, max } => 0.5 * (min + max),
+            Dist::Triangular { mode, .. } | Dist::Pert { mode, .. } => mode,
+            Dist::Normal { mean, .. } | Dist::Lognormal { mean, .. } => mean,
+            Dist::Beta { alpha, beta } => alpha / (alpha + beta),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(dist: &str, kv: &[(&str, f64)]) -> Result<Dist, String> {
+        let keys: Vec<String> = kv.iter().map(|(k, _)| k.to_string()).collect();
+        let get = |k: &str| kv.iter().find(|(n, _)| *n == k).map(|(_, v)| *v);
+        Dist::parse(dist, &get, &keys, &[])
+    }
+
+    #[test]
+    fn beta_by_mean_and_sd() {
+        // mean 0.2, sd 0.1: k = 0.16/0.01 - 1 = 15, alpha = 3, beta = 12
+        let d = parse("beta", &[("mean", 0.2), ("sd", 0.1)]).unwrap();
+        match d {
+            Dist::Beta { alpha, beta } => {
+                assert!((alpha - 3.0).abs() < 1e-12 && (beta - 12.0).abs() < 1e-12)
+            }
+            _ => panic!("not a beta"),
+        }
+    }
+
+    #[test]
+    fn impossible_parameters_are_refused_with_reasons() {
+        assert!(
+            parse("beta", &[("mean", 0.2), ("sd", 0.5)])
+                .unwrap_err()
+                .contains("sd <")
+        );
+        assert!(
+            parse("uniform", &[("min", 2.0), ("max", 1.0)])
+                .unwrap_err()
+                .contains("min ≤ max")
+        );
+        assert!(parse("triangular", &[("min", 0.0), ("mode", 2.0), ("max", 1.0)]).is_err());
+        assert!(
+            parse("unifrom", &[])
+                .unwrap_err()
+                .contains("did you mean \"uniform\"")
+        );
+        assert!(
+            parse("uniform", &[("min", 0.0), ("mx", 1.0)])
+                .unwrap_err()
+                .contains("did you mean \"max\"")
+        );
+        assert!(parse("normal", &[("mean", 0.0), ("sd", -1.0)]).is_err());
+    }
+}

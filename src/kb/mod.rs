@@ -1,0 +1,883 @@
+//! The knowledge base (vidensdatabase): target groups, success goals, consequence items,
+//! consequences per successful participant, prices per actor, the net price index, parameters and
+//! effect studies — CSV tables under `knowledge/` (SPEC §2), loaded with polars and validated.
+
+mod table;
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+use thiserror::Error;
+
+pub use table::{Table, is_slug, parse_number};
+
+/// The three actors the knowledge base prices are split on (kommune, region, stat).
+pub const KB_ACTORS: [&str; 3] = ["kommune", "region", "stat"];
+
+/// The last consequence year the model knows (year 20, SPEC §3.3).
+pub const LAST_YEAR: usize = 20;
+
+/// An error in a knowledge-base table: always names the file, and the line and column when a cell
+/// is at fault.
+#[derive(Debug, Error)]
+pub enum KbError {
+    /// The file could not be read.
+    #[error("{path}: cannot read the knowledge-base table: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// The file is not a CSV table we can read.
+    #[error("{path}: {message}")]
+    Format {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
+    /// A required column is missing.
+    #[error("{path}: missing column `{column}` (found: {found})")]
+    MissingColumn {
+        /// The file.
+        path: PathBuf,
+        /// The missing column.
+        column: String,
+        /// The columns that are there.
+        found: String,
+    },
+    /// A cell does not hold what its column needs.
+    #[error("{path}: line {line}, column `{column}`: got \"{value}\", expected {expected}")]
+    Cell {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line in the file.
+        line: usize,
+        /// The column.
+        column: String,
+        /// The cell's text.
+        value: String,
+        /// What is allowed.
+        expected: String,
+    },
+    /// A cell refers to an id that does not exist.
+    #[error(
+        "{path}: line {line}, column `{column}`: unknown {what} \"{value}\"{}",
+        hint(suggestion)
+    )]
+    Unknown {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line.
+        line: usize,
+        /// The column.
+        column: String,
+        /// The unknown id.
+        value: String,
+        /// What kind of id (target group, item, …).
+        what: String,
+        /// The nearest known id.
+        suggestion: Option<String>,
+    },
+    /// Two rows with the same key.
+    #[error("{path}: line {line}: duplicate row for {key} (first given on line {first_line})")]
+    Duplicate {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line of the repeat.
+        line: usize,
+        /// The repeated key.
+        key: String,
+        /// 1-based line of the first occurrence.
+        first_line: usize,
+    },
+    /// A table-level rule is broken (e.g. a consequence without a price).
+    #[error("{path}: {message}")]
+    Rule {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong and how to fix it.
+        message: String,
+    },
+}
+
+fn hint(s: &Option<String>) -> String {
+    s.as_ref()
+        .map(|s| format!(" — did you mean \"{s}\"?"))
+        .unwrap_or_default()
+}
+
+/// How a consequence item enters the public budget (SPEC §3.5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// A service the public pays for (udgift): fewer units is a gain.
+    Expenditure,
+    /// Public income, e.g. tax on earnings (indtægt): more units is a gain.
+    Revenue,
+    /// A cash benefit (overførsel): fewer units is a gain, minus the tax on the benefit.
+    Transfer,
+}
+
+impl Kind {
+    /// Parses `expenditure`, `revenue` or `transfer`.
+    pub fn parse(s: &str) -> Option<Kind> {
+        match s {
+            "expenditure" => Some(Kind::Expenditure),
+            "revenue" => Some(Kind::Revenue),
+            "transfer" => Some(Kind::Transfer),
+            _ => None,
+        }
+    }
+    /// The allowed spellings.
+    pub const NAMES: [&'static str; 3] = ["expenditure", "revenue", "transfer"];
+}
+
+/// Whether a consequence value was estimated or projected (SPEC §3.3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// Estimated from register data (estimat).
+    Estimate,
+    /// Projected, e.g. by the fade to year 20 (forecast/fremskrivning).
+    Forecast,
+}
+
+/// A target group (målgruppe).
+#[derive(Debug, Clone, Serialize)]
+pub struct TargetGroup {
+    /// Slug id, e.g. `hjemloese`.
+    pub id: String,
+    /// Danish name.
+    pub name: String,
+    /// Theme (tema), e.g. "Udsatte voksne".
+    pub theme: String,
+    /// Age band, e.g. "18-65" or "6-13".
+    pub age_band: String,
+    /// Register definition.
+    pub definition: String,
+    /// Where the row comes from.
+    pub source: String,
+    /// Further numeric columns (share_couples, mean_age, persons, …), blank cells left out.
+    pub characteristics: Vec<(String, f64)>,
+}
+
+/// A SØM success goal (SØM-succesmål) of a target group.
+#[derive(Debug, Clone, Serialize)]
+pub struct SuccessGoal {
+    /// The target group's id.
+    pub target_group: String,
+    /// Slug id, unique within the group.
+    pub id: String,
+    /// Short name.
+    pub name: String,
+    /// Register definition (measured in the calendar year after).
+    pub definition: String,
+    /// Where the row comes from.
+    pub source: String,
+}
+
+/// A consequence item (ydelse/aktivitet).
+#[derive(Debug, Clone, Serialize)]
+pub struct Item {
+    /// Slug id, e.g. `kontanthjaelp`.
+    pub id: String,
+    /// Danish name.
+    pub name: String,
+    /// Area (hoveddimension), e.g. "indkomstoverførsler".
+    pub area: String,
+    /// Unit of the consequence values, e.g. "uger".
+    pub unit: String,
+    /// Expenditure, revenue or transfer.
+    pub kind: Kind,
+}
+
+/// One year's change per successful participant.
+#[derive(Debug, Clone, Serialize)]
+pub struct ConsequenceValue {
+    /// Consequence year 1..20 after the course.
+    pub year: u32,
+    /// Change in units per successful participant (negative = less use).
+    pub value: f64,
+    /// Estimate or forecast.
+    pub status: Status,
+    /// Where the number comes from (`illustrative` when made up for this knowledge base).
+    pub source: String,
+}
+
+/// The consequences of one item for one (target group, success goal).
+#[derive(Debug, Clone, Serialize)]
+pub struct Consequence {
+    /// The item id.
+    pub item: String,
+    /// Years 1..K in order, with no gaps.
+    pub values: Vec<ConsequenceValue>,
+}
+
+/// The price of one unit of an item for the three knowledge-base actors.
+#[derive(Debug, Clone, Serialize)]
+pub struct Price {
+    /// The target group the row is for; `None` for the `*` row that applies to all groups.
+    pub target_group: Option<String>,
+    /// The item id.
+    pub item: String,
+    /// Kroner per unit for kommune, region, stat (in `price_year` prices).
+    pub amounts: [f64; 3],
+    /// The price level of `amounts`.
+    pub price_year: i32,
+    /// Where the row comes from.
+    pub source: String,
+}
+
+/// An effect study (litteraturoversigt).
+#[derive(Debug, Clone, Serialize)]
+pub struct EffectStudy {
+    /// Target group id.
+    pub target_group: String,
+    /// The intervention studied.
+    pub intervention: String,
+    /// The outcome measured (effektmål).
+    pub outcome: String,
+    /// Study design.
+    pub design: String,
+    /// Quality: Lav, Mellem or Høj.
+    pub quality: String,
+    /// Standardised effect size (Cohen's d).
+    pub effect_size: f64,
+    /// Number of observations.
+    pub n: f64,
+    /// Country.
+    pub country: String,
+    /// Where the row comes from.
+    pub source: String,
+}
+
+/// The net price index (nettoprisindeks), 2018 = 1.00, with the SPEC §3.1 extension rule.
+#[derive(Debug, Clone, Serialize)]
+pub struct PriceIndex {
+    /// First year in the table.
+    pub first_year: i32,
+    /// Index values for consecutive years from `first_year`.
+    pub values: Vec<f64>,
+}
+
+impl PriceIndex {
+    /// Last year in the table.
+    pub fn last_year(&self) -> i32 {
+        self.first_year + self.values.len() as i32 - 1
+    }
+
+    /// The index of `year`, extended multiplicatively with the last (or first) known annual
+    /// change outside the table. The flag says whether the year was outside the table.
+    pub fn get(&self, year: i32) -> (f64, bool) {
+        let n = self.values.len();
+        if year < self.first_year {
+            let k = (self.first_year - year) as f64;
+            let g = if n > 1 {
+                self.values[1] / self.values[0]
+            } else {
+                1.0
+            };
+            (self.values[0] / g.powf(k), true)
+        } else if year > self.last_year() {
+            let k = (year - self.last_year()) as f64;
+            let g = if n > 1 {
+                self.values[n - 1] / self.values[n - 2]
+            } else {
+                1.0
+            };
+            (self.values[n - 1] * g.powf(k), true)
+        } else {
+            (self.values[(year - self.first_year) as usize], false)
+        }
+    }
+
+    /// The factor converting an amount in `from` prices to `to` prices: index(to) / index(from).
+    pub fn factor(&self, from: i32, to: i32) -> (f64, bool) {
+        let (a, ea) = self.get(to);
+        let (b, eb) = self.get(from);
+        (a / b, ea || eb)
+    }
+}
+
+/// Model constants from `parameters.csv`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Parameters {
+    /// Discount rate (diskonteringsrente), e.g. 0.04.
+    pub discount_rate: f64,
+    /// Tax rate on transfers for kommune, region, stat.
+    pub tax_transfers: [f64; 3],
+    /// Source of each parameter by name.
+    pub sources: BTreeMap<String, String>,
+}
+
+/// The whole knowledge base, validated.
+#[derive(Debug, Clone, Serialize)]
+pub struct KnowledgeBase {
+    /// The directory it was loaded from.
+    pub dir: PathBuf,
+    /// Target groups in file order.
+    pub target_groups: Vec<TargetGroup>,
+    /// Success goals in file order (the first per group is its default).
+    pub success_goals: Vec<SuccessGoal>,
+    /// Items in file order.
+    pub items: Vec<Item>,
+    /// Consequences per (target group, success goal), items in file order.
+    pub consequences: BTreeMap<(String, String), Vec<Consequence>>,
+    /// Price rows.
+    pub prices: Vec<Price>,
+    /// Net price index.
+    pub price_index: PriceIndex,
+    /// Parameters.
+    pub parameters: Parameters,
+    /// Effect studies.
+    pub effect_studies: Vec<EffectStudy>,
+    /// FNV-1a hash of the table files' bytes (hex), for provenance.
+    pub hash: String,
+}
+
+/// The table files, in the order they are hashed.
+pub const FILES: [&str; 8] = [
+    "target_groups.csv",
+    "success_goals.csv",
+    "items.csv",
+    "consequences.csv",
+    "prices.csv",
+    "price_index.csv",
+    "parameters.csv",
+    "effect_studies.csv",
+];
+
+/// 64-bit FNV-1a over bytes, continuing from `h`.
+pub fn fnv1a(mut h: u64, bytes: &[u8]) -> u64 {
+    for b in bytes {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+/// The FNV-1a offset basis.
+pub const FNV_START: u64 = 0xcbf2_9ce4_8422_2325;
+
+/// True when a source text marks a number as illustrative (not from the reference material).
+pub fn is_illustrative(source: &str) -> bool {
+    source.to_lowercase().contains("illustrative")
+}
+
+impl KnowledgeBase {
+    /// Loads and validates all tables from `dir`.
+    pub fn load(dir: &Path) -> Result<KnowledgeBase, KbError> {
+        if !dir.is_dir() {
+            return Err(KbError::Io {
+                path: dir.to_path_buf(),
+                source: std::io::Error::new(
+                    std::io::ErrorKind::NotFound,
+                    "not a directory with the knowledge-base CSV tables (see `--knowledge`)",
+                ),
+            });
+        }
+        let mut hash = FNV_START;
+        for f in FILES {
+            let bytes = std::fs::read(dir.join(f)).map_err(|source| KbError::Io {
+                path: dir.join(f),
+                source,
+            })?;
+            hash = fnv1a(hash, f.as_bytes());
+            hash = fnv1a(hash, &bytes);
+        }
+
+        let t = Table::read(
+            dir,
+            "target_groups.csv",
+            &["id", "name", "theme", "age_band", "definition", "source"],
+        )?;
+        non_empty(&t)?;
+        let mut target_groups = Vec::new();
+        let mut seen = HashMap::new();
+        for r in 0..t.rows() {
+            let id = t.id(r, "id")?.to_string();
+            if let Some(first) = seen.insert(id.clone(), r) {
+                return Err(t.duplicate(r, &format!("target group \"{id}\""), first));
+            }
+            let mut characteristics = Vec::new();
+            for c in t.columns().iter().skip(6) {
+                if let Some(v) = t.opt_f64(r, c)? {
+                    characteristics.push((c.clone(), v));
+                }
+            }
+            target_groups.push(TargetGroup {
+                id,
+                name: t.str(r, "name")?.into(),
+                theme: t.str(r, "theme")?.into(),
+                age_band: t.str(r, "age_band")?.into(),
+                definition: t.str(r, "definition")?.into(),
+                source: t.str(r, "source")?.into(),
+                characteristics,
+            });
+        }
+        let group_ids: Vec<&str> = target_groups.iter().map(|g| g.id.as_str()).collect();
+
+        let t = Table::read(
+            dir,
+            "success_goals.csv",
+            &["target_group", "id", "name", "definition", "source"],
+        )?;
+        let mut success_goals = Vec::new();
+        let mut seen = HashMap::new();
+        for r in 0..t.rows() {
+            let g = t.id(r, "target_group")?;
+            if !group_ids.contains(&g) {
+                return Err(t.unknown(r, "target_group", g, "target group", &group_ids));
+            }
+            let id = t.id(r, "id")?;
+            if let Some(first) = seen.insert((g.to_string(), id.to_string()), r) {
+                return Err(t.duplicate(r, &format!("success goal \"{g}/{id}\""), first));
+            }
+            success_goals.push(SuccessGoal {
+                target_group: g.into(),
+                id: id.into(),
+                name: t.str(r, "name")?.into(),
+                definition: t.str(r, "definition")?.into(),
+                source: t.str(r, "source")?.into(),
+            });
+        }
+
+        let t = Table::read(dir, "items.csv", &["id", "name", "area", "unit", "kind"])?;
+        non_empty(&t)?;
+        let mut items = Vec::new();
+        let mut seen = HashMap::new();
+        for r in 0..t.rows() {
+            let id = t.id(r, "id")?.to_string();
+            if let Some(first) = seen.insert(id.clone(), r) {
+                return Err(t.duplicate(r, &format!("item \"{id}\""), first));
+            }
+            let kind = Kind::parse(t.one_of(r, "kind", &Kind::NAMES)?).unwrap_or(Kind::Expenditure);
+            items.push(Item {
+                id,
+                name: t.str(r, "name")?.into(),
+                area: t.str(r, "area")?.into(),
+                unit: t.str(r, "unit")?.into(),
+                kind,
+            });
+        }
+        let item_ids: Vec<&str> = items.iter().map(|i| i.id.as_str()).collect();
+
+        let t = Table::read(
+            dir,
+            "consequences.csv",
+            &[
+                "target_group",
+                "success_goal",
+                "item",
+                "year",
+                "value",
+                "status",
+                "source",
+            ],
+        )?;
+        let mut rows: BTreeMap<(String, String), Vec<(String, usize, ConsequenceValue)>> =
+            BTreeMap::new();
+        let mut seen = HashMap::new();
+        for r in 0..t.rows() {
+            let g = t.id(r, "target_group")?;
+            if !group_ids.contains(&g) {
+                return Err(t.unknown(r, "target_group", g, "target group", &group_ids));
+            }
+            let goal = t.id(r, "success_goal")?;
+            if !success_goals
+                .iter()
+                .any(|s| s.target_group == g && s.id == goal)
+            {
+                let known: Vec<&str> = success_goals
+                    .iter()
+                    .filter(|s| s.target_group == g)
+                    .map(|s| s.id.as_str())
+                    .collect();
+                return Err(t.unknown(
+                    r,
+                    "success_goal",
+                    goal,
+                    &format!("success goal of \"{g}\""),
+                    &known,
+                ));
+            }
+            let item = t.id(r, "item")?;
+            if !item_ids.contains(&item) {
+                return Err(t.unknown(r, "item", item, "item", &item_ids));
+            }
+            let year = t.int(r, "year", (1, LAST_YEAR as i64))? as u32;
+            let key = format!("{g}/{goal}/{item} year {year}");
+            if let Some(first) = seen.insert(key.clone(), r) {
+                return Err(t.duplicate(r, &key, first));
+            }
+            let status = match t.one_of(r, "status", &["estimate", "forecast"])? {
+                "forecast" => Status::Forecast,
+                _ => Status::Estimate,
+            };
+            rows.entry((g.into(), goal.into())).or_default().push((
+                item.into(),
+                r,
+                ConsequenceValue {
+                    year,
+                    value: t.f64(r, "value")?,
+                    status,
+                    source: t.str(r, "source")?.into(),
+                },
+            ));
+        }
+        let mut consequences = BTreeMap::new();
+        for (key, mut list) in rows {
+            let mut out: Vec<Consequence> = Vec::new();
+            // keep items in items.csv order, years ascending
+            list.sort_by_key(|(item, _, v)| (item_ids.iter().position(|i| i == item), v.year));
+            for (item, r, v) in list {
+                match out.last_mut() {
+                    Some(c) if c.item == item => {
+                        if v.year as usize != c.values.len() + 1 {
+                            return Err(KbError::Cell {
+                                path: t.path.clone(),
+                                line: t.line(r),
+                                column: "year".into(),
+                                value: v.year.to_string(),
+                                expected: format!(
+                                    "year {} next for {}/{}/{item} (years must run 1, 2, … without gaps)",
+                                    c.values.len() + 1,
+                                    key.0,
+                                    key.1
+                                ),
+                            });
+                        }
+                        c.values.push(v);
+                    }
+                    _ => {
+                        if v.year != 1 {
+                            return Err(KbError::Cell {
+                                path: t.path.clone(),
+                                line: t.line(r),
+                                column: "year".into(),
+                                value: v.year.to_string(),
+                                expected: format!(
+                                    "year 1 first for {}/{}/{item} (years must run 1, 2, … without gaps)",
+                                    key.0, key.1
+                                ),
+                            });
+                        }
+                        out.push(Consequence {
+                            item,
+                            values: vec![v],
+                        });
+                    }
+                }
+            }
+            consequences.insert(key, out);
+        }
+
+        let t = Table::read(
+            dir,
+            "prices.csv",
+            &[
+                "target_group",
+                "item",
+                "kommune",
+                "region",
+                "stat",
+                "price_year",
+                "source",
+            ],
+        )?;
+        let mut prices = Vec::new();
+        let mut seen = HashMap::new();
+        for r in 0..t.rows() {
+            let g = t.str(r, "target_group")?;
+            let target_group = if g == "*" {
+                None
+            } else {
+                let g = t.id(r, "target_group")?;
+                if !group_ids.contains(&g) {
+                    return Err(t.unknown(r, "target_group", g, "target group (or *)", &group_ids));
+                }
+                Some(g.to_string())
+            };
+            let item = t.id(r, "item")?;
+            if !item_ids.contains(&item) {
+                return Err(t.unknown(r, "item", item, "item", &item_ids));
+            }
+            let key = format!("the price of \"{item}\" for target group \"{g}\"");
+            if let Some(first) = seen.insert(key.clone(), r) {
+                return Err(t.duplicate(r, &key, first));
+            }
+            prices.push(Price {
+                target_group,
+                item: item.into(),
+                amounts: [t.f64(r, "kommune")?, t.f64(r, "region")?, t.f64(r, "stat")?],
+                price_year: t.int(r, "price_year", (1900, 2200))? as i32,
+                source: t.str(r, "source")?.into(),
+            });
+        }
+
+        let t = Table::read(dir, "price_index.csv", &["year", "index"])?;
+        non_empty(&t)?;
+        let mut first_year = 0;
+        let mut values = Vec::new();
+        for r in 0..t.rows() {
+            let year = t.int(r, "year", (1900, 2200))? as i32;
+            if r == 0 {
+                first_year = year;
+            } else if year != first_year + r as i32 {
+                return Err(KbError::Cell {
+                    path: t.path.clone(),
+                    line: t.line(r),
+                    column: "year".into(),
+                    value: year.to_string(),
+                    expected: format!(
+                        "{} (years must be consecutive and ascending)",
+                        first_year + r as i32
+                    ),
+                });
+            }
+            let v = t.f64(r, "index")?;
+            if v <= 0.0 {
+                return Err(KbError::Cell {
+                    path: t.path.clone(),
+                    line: t.line(r),
+                    column: "index".into(),
+                    value: v.to_string(),
+                    expected: "a positive index (2018 = 1.00)".into(),
+                });
+            }
+            values.push(v);
+        }
+        let price_index = PriceIndex { first_year, values };
+
+        let t = Table::read(dir, "parameters.csv", &["name", "value", "source"])?;
+        let mut found: BTreeMap<String, (f64, usize)> = BTreeMap::new();
+        let mut sources = BTreeMap::new();
+        for r in 0..t.rows() {
+            let name = t.str(r, "name")?.to_string();
+            let v = t.f64(r, "value")?;
+            if let Some((_, first)) = found.insert(name.clone(), (v, r)) {
+                return Err(t.duplicate(r, &format!("parameter \"{name}\""), first));
+            }
+            sources.insert(name, t.str(r, "source")?.to_string());
+        }
+        let need = |name: &str, lo: f64, hi: f64| -> Result<f64, KbError> {
+            match found.get(name) {
+                None => Err(KbError::Rule {
+                    path: t.path.clone(),
+                    message: format!(
+                        "missing parameter \"{name}\" (add a row: {name},<value>,<source>)"
+                    ),
+                }),
+                Some((v, r)) if *v < lo || *v > hi => Err(KbError::Cell {
+                    path: t.path.clone(),
+                    line: t.line(*r),
+                    column: "value".into(),
+                    value: v.to_string(),
+                    expected: format!("a value from {lo} to {hi} for {name}"),
+                }),
+                Some((v, _)) => Ok(*v),
+            }
+        };
+        let parameters = Parameters {
+            discount_rate: need("discount_rate", -0.5, 1.0)?,
+            tax_transfers: [
+                need("tax_transfers_kommune", 0.0, 1.0)?,
+                need("tax_transfers_region", 0.0, 1.0)?,
+                need("tax_transfers_stat", 0.0, 1.0)?,
+            ],
+            sources,
+        };
+
+        let t = Table::read(
+            dir,
+            "effect_studies.csv",
+            &[
+                "target_group",
+                "intervention",
+                "outcome",
+                "design",
+                "quality",
+                "effect_size",
+                "n",
+                "country",
+                "source",
+            ],
+        )?;
+        let mut effect_studies = Vec::new();
+        for r in 0..t.rows() {
+            let g = t.id(r, "target_group")?;
+            if !group_ids.contains(&g) {
+                return Err(t.unknown(r, "target_group", g, "target group", &group_ids));
+            }
+            effect_studies.push(EffectStudy {
+                target_group: g.into(),
+                intervention: t.str(r, "intervention")?.into(),
+                outcome: t.str(r, "outcome")?.into(),
+                design: t.str(r, "design")?.into(),
+                quality: t.one_of(r, "quality", &["Lav", "Mellem", "Høj"])?.into(),
+                effect_size: t.f64(r, "effect_size")?,
+                n: t.f64(r, "n")?,
+                country: t.str(r, "country")?.into(),
+                source: t.str(r, "source")?.into(),
+            });
+        }
+
+        let kb = KnowledgeBase {
+            dir: dir.to_path_buf(),
+            target_groups,
+            success_goals,
+            items,
+            consequences,
+            prices,
+            price_index,
+            parameters,
+            effect_studies,
+            hash: format!("{hash:016x}"),
+        };
+        kb.check_prices()?;
+        Ok(kb)
+    }
+
+    /// Every consequence must have a price row (for its group or `*`).
+    fn check_prices(&self) -> Result<(), KbError> {
+        for ((g, goal), list) in &self.consequences {
+            for c in list {
+                if self.price(g, &c.item).is_none() {
+                    return Err(KbError::Rule {
+                        path: self.dir.join("prices.csv"),
+                        message: format!(
+                            "missing price for item \"{}\" used by {g}/{goal} in consequences.csv: \
+                             add a row with target_group \"{g}\" or \"*\"",
+                            c.item
+                        ),
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// A target group by id.
+    pub fn group(&self, id: &str) -> Option<&TargetGroup> {
+        self.target_groups.iter().find(|g| g.id == id)
+    }
+
+    /// The success goals of a group, the default first.
+    pub fn goals_of(&self, group: &str) -> Vec<&SuccessGoal> {
+        self.success_goals
+            .iter()
+            .filter(|s| s.target_group == group)
+            .collect()
+    }
+
+    /// An item by id.
+    pub fn item(&self, id: &str) -> Option<&Item> {
+        self.items.iter().find(|i| i.id == id)
+    }
+
+    /// The consequences for (group, goal); empty if none.
+    pub fn consequences_of(&self, group: &str, goal: &str) -> &[Consequence] {
+        self.consequences
+            .get(&(group.to_string(), goal.to_string()))
+            .map(|v| v.as_slice())
+            .unwrap_or(&[])
+    }
+
+    /// The price row for an item in a group: the group's own row wins over the `*` row.
+    pub fn price(&self, group: &str, item: &str) -> Option<&Price> {
+        self.prices
+            .iter()
+            .find(|p| p.item == item && p.target_group.as_deref() == Some(group))
+            .or_else(|| {
+                self.prices
+                    .iter()
+                    .find(|p| p.item == item && p.target_group.is_none())
+            })
+    }
+
+    /// Target-group ids, for suggestions.
+    pub fn group_ids(&self) -> Vec<&str> {
+        self.target_groups.iter().map(|g| g.id.as_str()).collect()
+    }
+
+    /// Item ids, for suggestions.
+    pub fn item_ids(&self) -> Vec<&str> {
+        self.items.iter().map(|i| i.id.as_str()).collect()
+    }
+}
+
+fn non_empty(t: &Table) -> Result<(), KbError> {
+    if t.rows() == 0 {
+        Err(KbError::Rule {
+            path: t.path.clone(),
+            message: "the table has a header but no rows".into(),
+        })
+    } else {
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn index() -> PriceIndex {
+        PriceIndex {
+            first_year: 2020,
+            values: vec![1.00, 1.02, 1.05],
+        }
+    }
+
+    #[test]
+    fn price_index_inside_table() {
+        assert_eq!(index().get(2021), (1.02, false));
+        let (f, ext) = index().factor(2020, 2022);
+        assert!((f - 1.05).abs() < 1e-12 && !ext);
+    }
+
+    #[test]
+    fn price_index_extends_after_last_year_with_last_change() {
+        // index(2024) = 1.05 × (1.05 / 1.02)^2
+        let (v, ext) = index().get(2024);
+        assert!((v - 1.05 * (1.05f64 / 1.02).powi(2)).abs() < 1e-12);
+        assert!(ext);
+    }
+
+    #[test]
+    fn price_index_extends_before_first_year_with_first_change() {
+        // index(2018) = 1.00 / (1.02 / 1.00)^2
+        let (v, ext) = index().get(2018);
+        assert!((v - 1.0 / 1.02f64.powi(2)).abs() < 1e-12);
+        assert!(ext);
+    }
+
+    #[test]
+    fn shipped_knowledge_base_loads() {
+        let kb = KnowledgeBase::load(Path::new("knowledge")).expect("shipped KB loads");
+        assert_eq!(kb.price_index.get(2018).0, 1.0);
+        assert_eq!(kb.price_index.get(2023).0, 1.11);
+        assert_eq!(kb.parameters.discount_rate, 0.04);
+        assert_eq!(kb.parameters.tax_transfers, [0.264, 0.0, 0.121]);
+        let p = kb.price("hjemloese", "kontanthjaelp").expect("price");
+        assert_eq!(p.amounts, [2211.0, 0.0, 550.0]);
+        let c = kb.consequences_of("hjemloese", "ikke-110");
+        let cash = c.iter().find(|c| c.item == "kontanthjaelp").expect("cash");
+        let v: Vec<f64> = cash.values.iter().map(|v| v.value).collect();
+        assert_eq!(v, vec![-2.9, -2.3, -1.7, -1.0, -0.6, -0.3]);
+        assert!(kb.effect_studies.len() >= 20);
+        // the group's own price row wins over the `*` row
+        assert_eq!(
+            kb.price("hjemloese", "alkoholbehandling")
+                .map(|p| p.amounts[0]),
+            Some(116.0)
+        );
+        assert_eq!(
+            kb.price("stofmisbrug", "alkoholbehandling")
+                .map(|p| p.amounts[0]),
+            Some(120.0)
+        );
+    }
+}

@@ -1,0 +1,250 @@
+//! Reading one knowledge-base CSV table with polars into checked string cells.
+//!
+//! Every cell is read as text (no type inference), so a non-numeric value in a numeric column is
+//! reported by *our* validation with the file, line and column — not by a polars parse error.
+
+use std::io::Cursor;
+use std::path::{Path, PathBuf};
+
+use polars::prelude::*;
+
+use super::KbError;
+
+/// One CSV table as text cells, with enough position information for error messages.
+pub struct Table {
+    /// The file the table came from.
+    pub path: PathBuf,
+    columns: Vec<String>,
+    cells: Vec<Vec<Option<String>>>, // [column][row]
+    rows: usize,
+}
+
+impl Table {
+    /// Reads `dir/file` and checks that `required` columns are present (more may follow).
+    pub fn read(dir: &Path, file: &str, required: &[&str]) -> Result<Table, KbError> {
+        let path = dir.join(file);
+        let bytes = std::fs::read(&path).map_err(|source| KbError::Io {
+            path: path.clone(),
+            source,
+        })?;
+        Self::from_bytes(path, bytes, required)
+    }
+
+    /// Parses CSV bytes (UTF-8, comma separated, header line first).
+    pub fn from_bytes(path: PathBuf, bytes: Vec<u8>, required: &[&str]) -> Result<Table, KbError> {
+        let text_start = if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+            3
+        } else {
+            0
+        };
+        let bytes = bytes[text_start..].to_vec();
+        if std::str::from_utf8(&bytes).is_err() {
+            return Err(KbError::Format {
+                path,
+                message: "the file is not UTF-8 text (save it as \"CSV UTF-8\")".into(),
+            });
+        }
+        if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+            return Err(KbError::Format {
+                path,
+                message: format!(
+                    "the file is empty; expected a header line with the columns {}",
+                    required.join(", ")
+                ),
+            });
+        }
+        let df = CsvReadOptions::default()
+            .with_has_header(true)
+            .with_infer_schema_length(Some(0))
+            .into_reader_with_file_handle(Cursor::new(bytes))
+            .finish()
+            .map_err(|e| KbError::Format {
+                path: path.clone(),
+                message: format!("not a readable CSV table: {e}"),
+            })?;
+        let columns: Vec<String> = df
+            .get_column_names()
+            .iter()
+            .map(|c| c.as_str().trim().to_string())
+            .collect();
+        for want in required {
+            if !columns.iter().any(|c| c == want) {
+                return Err(KbError::MissingColumn {
+                    path,
+                    column: (*want).to_string(),
+                    found: columns.join(", "),
+                });
+            }
+        }
+        let rows = df.height();
+        let mut cells = Vec::with_capacity(columns.len());
+        for col in df.columns() {
+            let text = col.cast(&DataType::String).map_err(|e| KbError::Format {
+                path: path.clone(),
+                message: e.to_string(),
+            })?;
+            let ca = text.str().map_err(|e| KbError::Format {
+                path: path.clone(),
+                message: e.to_string(),
+            })?;
+            cells.push(
+                ca.iter()
+                    .map(|v| v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty()))
+                    .collect(),
+            );
+        }
+        Ok(Table {
+            path,
+            columns,
+            cells,
+            rows,
+        })
+    }
+
+    /// Number of data rows.
+    pub fn rows(&self) -> usize {
+        self.rows
+    }
+
+    /// The column names in file order.
+    pub fn columns(&self) -> &[String] {
+        &self.columns
+    }
+
+    /// The 1-based line in the file of data row `row` (the header is line 1).
+    pub fn line(&self, row: usize) -> usize {
+        row + 2
+    }
+
+    fn index(&self, column: &str) -> usize {
+        // `read` checked the required columns; optional ones are looked up with `opt_*`.
+        self.columns
+            .iter()
+            .position(|c| c == column)
+            .unwrap_or(usize::MAX)
+    }
+
+    /// The text of a cell, if the column exists and the cell is not blank.
+    pub fn opt_str(&self, row: usize, column: &str) -> Option<&str> {
+        let i = self.index(column);
+        self.cells.get(i)?.get(row)?.as_deref()
+    }
+
+    fn cell_error(&self, row: usize, column: &str, value: &str, expected: &str) -> KbError {
+        KbError::Cell {
+            path: self.path.clone(),
+            line: self.line(row),
+            column: column.to_string(),
+            value: value.to_string(),
+            expected: expected.to_string(),
+        }
+    }
+
+    /// A required text cell.
+    pub fn str(&self, row: usize, column: &str) -> Result<&str, KbError> {
+        self.opt_str(row, column)
+            .ok_or_else(|| self.cell_error(row, column, "", "a value (the cell is empty)"))
+    }
+
+    /// A required id cell: a lowercase ASCII slug (`a-z`, `0-9`, `-`, `_`).
+    pub fn id(&self, row: usize, column: &str) -> Result<&str, KbError> {
+        let v = self.str(row, column)?;
+        if is_slug(v) {
+            Ok(v)
+        } else {
+            Err(self.cell_error(
+                row,
+                column,
+                v,
+                "an id of lowercase ASCII letters, digits, '-' or '_' (e.g. \"hjemloese\")",
+            ))
+        }
+    }
+
+    /// A required finite number.
+    pub fn f64(&self, row: usize, column: &str) -> Result<f64, KbError> {
+        let v = self.str(row, column)?;
+        parse_number(v)
+            .ok_or_else(|| self.cell_error(row, column, v, "a number (e.g. 2211 or 0.264)"))
+    }
+
+    /// An optional finite number (blank cell or missing column: `None`).
+    pub fn opt_f64(&self, row: usize, column: &str) -> Result<Option<f64>, KbError> {
+        match self.opt_str(row, column) {
+            None => Ok(None),
+            Some(v) => parse_number(v)
+                .map(Some)
+                .ok_or_else(|| self.cell_error(row, column, v, "a number or an empty cell")),
+        }
+    }
+
+    /// A required whole number in `range`.
+    pub fn int(&self, row: usize, column: &str, range: (i64, i64)) -> Result<i64, KbError> {
+        let v = self.str(row, column)?;
+        match v.parse::<i64>() {
+            Ok(n) if n >= range.0 && n <= range.1 => Ok(n),
+            _ => Err(self.cell_error(
+                row,
+                column,
+                v,
+                &format!("a whole number from {} to {}", range.0, range.1),
+            )),
+        }
+    }
+
+    /// A required cell that must be one of `allowed`.
+    pub fn one_of<'a>(
+        &'a self,
+        row: usize,
+        column: &str,
+        allowed: &[&str],
+    ) -> Result<&'a str, KbError> {
+        let v = self.str(row, column)?;
+        if allowed.contains(&v) {
+            Ok(v)
+        } else {
+            Err(self.cell_error(row, column, v, &format!("one of {}", allowed.join(", "))))
+        }
+    }
+
+    /// An error about a cell that parsed but refers to something unknown.
+    pub fn unknown(
+        &self,
+        row: usize,
+        column: &str,
+        value: &str,
+        what: &str,
+        known: &[&str],
+    ) -> KbError {
+        KbError::Unknown {
+            path: self.path.clone(),
+            line: self.line(row),
+            column: column.to_string(),
+            value: value.to_string(),
+            what: what.to_string(),
+            suggestion: crate::text::suggest(value, known.iter().copied()),
+        }
+    }
+
+    /// An error for a row whose key repeats an earlier row.
+    pub fn duplicate(&self, row: usize, key: &str, first_row: usize) -> KbError {
+        KbError::Duplicate {
+            path: self.path.clone(),
+            line: self.line(row),
+            key: key.to_string(),
+            first_line: self.line(first_row),
+        }
+    }
+}
+
+/// True for a lowercase ASCII slug.
+pub fn is_slug(s: &str) -> bool {
+    !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+}
+
+/// Parses a finite number written with a decimal point.
+pub fn parse_number(s: &str) -> Option<f64> {
+    s.trim().parse::<f64>().ok().filter(|v| v.is_finite())
+}

@@ -1,0 +1,17 @@
+//! `soem` — an engine for the Danish socio-economic investment model SØM (Den Socialøkonomiske
+//! Investeringsmodel) and the sensitivity and uncertainty analyses around it.
+//!
+//! Data flows one way: the knowledge base ([`kb`]) and a scenario file ([`scenario`]) are loaded
+//! and validated once; the base calculator ([`model`]) turns a checked intervention into results;
+//! analysis drivers call the model many times; presentation ([`cli`]) renders finished results.
+#![deny(missing_docs)]
+
+pub mod cli;
+pub mod dist;
+pub mod kb;
+pub mod model;
+pub mod scenario;
+pub mod text;
+
+/// The engine version, stamped on results.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -1,0 +1,119 @@
+//! The scenario file as written (SPEC §5): serde structs that mirror the TOML, with source spans
+//! so validation can name the line. Unknown fields are errors (`deny_unknown_fields`); the loader
+//! turns serde's message into one that suggests the nearest known name.
+//!
+//! Field names are the file format itself; each is documented in the README ("Scenario files").
+#![allow(missing_docs)]
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+/// An actor-keyed table such as `costs = { kommune = [1000], stat = [0] }`; may also hold `note`,
+/// `source` and (for costs and prices) `price_year`.
+pub type ActorMap = BTreeMap<String, Spanned<toml::Value>>;
+
+/// A table with free keys, e.g. a distribution `{ dist = "uniform", min = 0.8, max = 1.2 }`.
+pub type FreeTable = BTreeMap<String, Spanned<toml::Value>>;
+
+/// The whole file.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawFile {
+    /// A title for reports (default: the file name).
+    pub title: Option<String>,
+    /// `[settings]`.
+    pub settings: Option<Spanned<RawSettings>>,
+    /// `[[intervention]]`.
+    #[serde(default)]
+    pub intervention: Vec<Spanned<RawIntervention>>,
+    /// `[monte_carlo]`.
+    pub monte_carlo: Option<Spanned<RawMonteCarlo>>,
+    /// Logbook note.
+    pub note: Option<String>,
+    /// Logbook source.
+    pub source: Option<String>,
+}
+
+/// `[settings]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSettings {
+    pub price_year: Option<Spanned<i64>>,
+    pub discount_rate: Option<Spanned<f64>>,
+    pub actors: Option<Spanned<Vec<Spanned<String>>>>,
+    pub tax_on_transfers: Option<Spanned<ActorMap>>,
+    pub note: Option<String>,
+    pub source: Option<String>,
+}
+
+/// `[[intervention]]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawIntervention {
+    pub id: Spanned<String>,
+    pub name: Option<String>,
+    pub target_group: Option<Spanned<String>>,
+    pub success_goal: Option<Spanned<String>>,
+    pub use_knowledge: Option<Spanned<bool>>,
+    pub exclude: Option<Vec<Spanned<String>>>,
+    pub start_year: Spanned<i64>,
+    pub years: Spanned<i64>,
+    pub course_years: Option<Spanned<f64>>,
+    pub participants: Spanned<Vec<Spanned<f64>>>,
+    pub success_rate: Spanned<toml::Value>,
+    pub result_period: Option<Spanned<Vec<i64>>>,
+    pub costs: Option<Spanned<ActorMap>>,
+    pub saved_costs: Option<Spanned<ActorMap>>,
+    /// Draw this intervention's uncertain inputs independently of the other interventions'.
+    pub independent: Option<bool>,
+    pub note: Option<String>,
+    pub source: Option<String>,
+    #[serde(default)]
+    pub consequence: Vec<Spanned<RawConsequence>>,
+    pub uncertainty: Option<Spanned<RawUncertainty>>,
+}
+
+/// `[[intervention.consequence]]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawConsequence {
+    pub item: Spanned<String>,
+    pub name: Option<String>,
+    pub area: Option<Spanned<String>>,
+    pub unit: Option<Spanned<String>>,
+    pub kind: Option<Spanned<String>>,
+    pub values: Option<Spanned<Vec<Spanned<f64>>>>,
+    pub fade: Option<bool>,
+    pub during: Option<Spanned<Vec<Spanned<f64>>>>,
+    pub prices: Option<Spanned<ActorMap>>,
+    pub price_year: Option<Spanned<i64>>,
+    /// Draw this item's consequence factor independently of the same item in other interventions.
+    pub independent: Option<bool>,
+    pub note: Option<String>,
+    pub source: Option<String>,
+}
+
+/// `[intervention.uncertainty]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawUncertainty {
+    pub success_rate: Option<Spanned<FreeTable>>,
+    pub consequences: Option<Spanned<FreeTable>>,
+    pub prices: Option<Spanned<FreeTable>>,
+    pub costs: Option<Spanned<FreeTable>>,
+    pub note: Option<String>,
+    pub source: Option<String>,
+}
+
+/// `[monte_carlo]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawMonteCarlo {
+    pub draws: Option<Spanned<i64>>,
+    pub seed: Option<Spanned<i64>>,
+    pub interval: Option<Spanned<f64>>,
+    pub note: Option<String>,
+    pub source: Option<String>,
+}
