@@ -53,6 +53,15 @@ impl Table {
                 ),
             });
         }
+        if let Some((line, got, want)) = ragged_line(&bytes) {
+            return Err(KbError::Format {
+                path,
+                message: format!(
+                    "line {line} has {got} fields but the header has {want}; a value with a comma \
+                     must be in quotes (\"2,5\"), and numbers use a decimal point (2211.5)"
+                ),
+            });
+        }
         let df = CsvReadOptions::default()
             .with_has_header(true)
             .with_infer_schema_length(Some(0))
@@ -237,6 +246,53 @@ impl Table {
     }
 }
 
+/// The first record whose number of fields differs from the header's: (line, fields, header
+/// fields). Quote-aware (a quoted field may hold commas and line breaks); blank lines are skipped.
+pub fn ragged_line(bytes: &[u8]) -> Option<(usize, usize, usize)> {
+    let mut want = None;
+    let (mut fields, mut in_quotes, mut line, mut start_line, mut empty) = (1, false, 1, 1, true);
+    let mut finish =
+        |fields: usize, empty: bool, start_line: usize| -> Option<(usize, usize, usize)> {
+            if empty {
+                return None;
+            }
+            match want {
+                None => {
+                    want = Some(fields);
+                    None
+                }
+                Some(w) if w != fields => Some((start_line, fields, w)),
+                _ => None,
+            }
+        };
+    for &b in bytes {
+        match b {
+            b'"' => {
+                in_quotes = !in_quotes;
+                empty = false;
+            }
+            b',' if !in_quotes => {
+                fields += 1;
+                empty = false;
+            }
+            b'\n' => {
+                line += 1;
+                if !in_quotes {
+                    if let Some(bad) = finish(fields, empty, start_line) {
+                        return Some(bad);
+                    }
+                    fields = 1;
+                    empty = true;
+                    start_line = line;
+                }
+            }
+            b'\r' => {}
+            _ => empty = false,
+        }
+    }
+    finish(fields, empty, start_line)
+}
+
 /// True for a lowercase ASCII slug.
 pub fn is_slug(s: &str) -> bool {
     !s.is_empty()
@@ -247,4 +303,34 @@ pub fn is_slug(s: &str) -> bool {
 /// Parses a finite number written with a decimal point.
 pub fn parse_number(s: &str) -> Option<f64> {
     s.trim().parse::<f64>().ok().filter(|v| v.is_finite())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ragged_lines_are_found_with_quotes_respected() {
+        assert_eq!(ragged_line(b"a,b\n1,2\n3,4,5\n"), Some((3, 3, 2)));
+        assert_eq!(ragged_line(b"a,b\n\"1,5\",2\n\n3,4\n"), None);
+        assert_eq!(ragged_line(b"a,b\r\n\"x\ny\",2\r\n3\r\n"), Some((4, 1, 2)));
+    }
+
+    #[test]
+    fn cells_are_checked_with_line_and_column() {
+        let t = Table::from_bytes(
+            "t.csv".into(),
+            b"id,value\nabc,1.5\nAB C,x\n".to_vec(),
+            &["id", "value"],
+        )
+        .expect("table");
+        assert_eq!(t.f64(0, "value").expect("number"), 1.5);
+        let e = t.f64(1, "value").expect_err("not a number").to_string();
+        assert!(
+            e.contains("t.csv: line 3, column `value`: got \"x\""),
+            "{e}"
+        );
+        let e = t.id(1, "id").expect_err("not a slug").to_string();
+        assert!(e.contains("line 3") && e.contains("lowercase"), "{e}");
+    }
 }

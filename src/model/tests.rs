@@ -1,1 +1,387 @@
+//! Hand-computed checks of every rule in SPEC §3.
 
+use std::path::Path;
+
+use super::*;
+use crate::kb::KnowledgeBase;
+use crate::scenario::{self, Scenario};
+
+fn kb() -> KnowledgeBase {
+    KnowledgeBase::load(Path::new("knowledge")).expect("shipped knowledge base")
+}
+
+fn scen(toml: &str) -> Scenario {
+    scenario::parse(Path::new("test.toml"), toml, &kb()).expect("valid scenario")
+}
+
+fn calc(toml: &str) -> Calculation {
+    let sc = scen(toml);
+    calculate(&sc, &sc.interventions[0])
+}
+
+fn close(a: f64, b: f64) {
+    assert!((a - b).abs() < 1e-6, "{a} != {b}");
+}
+
+fn series<'a>(r: &'a Calculation, key: &str) -> &'a [f64] {
+    r.net.get(key).expect("actor")
+}
+
+/// One own item, one participant, success rate 1, P = S = 2024.
+fn one_item(kind: &str, values: &str, prices: &str, extra: &str) -> String {
+    format!(
+        r#"
+[settings]
+price_year = 2024
+[[intervention]]
+id = "t"
+start_year = 2024
+years = 1
+participants = [1]
+success_rate = 1.0
+{extra}
+[[intervention.consequence]]
+item = "x"
+name = "X"
+area = "brugerdefineret"
+unit = "uger"
+kind = "{kind}"
+values = {values}
+fade = false
+prices = {prices}
+"#
+    )
+}
+
+#[test]
+fn fade_is_linear_to_zero_in_year_20() {
+    let v = [-2.9, -2.3, -1.7, -1.0, -0.6, -0.3];
+    let (f, st) = fade_values(&v, &[Status::Estimate; 6], true);
+    close(f[5], -0.3);
+    close(f[6], -0.3 * 13.0 / 14.0); // year 7
+    close(f[18], -0.3 * 1.0 / 14.0); // year 19
+    close(f[19], 0.0); // year 20
+    assert_eq!(st[5], Status::Estimate);
+    assert_eq!(st[6], Status::Forecast);
+}
+
+#[test]
+fn no_fade_gives_zeros_after_k() {
+    let (f, _) = fade_values(&[1.0, 2.0], &[Status::Estimate; 2], false);
+    assert_eq!(&f[..3], &[1.0, 2.0, 0.0]);
+    assert!(f[2..].iter().all(|x| *x == 0.0));
+}
+
+#[test]
+fn values_past_year_20_are_ignored_with_a_warning() {
+    let vals = format!("[{}]", vec!["1.0"; 22].join(", "));
+    let sc = scen(&one_item("expenditure", &vals, "{ kommune = 1 }", ""));
+    assert_eq!(sc.interventions[0].items[0].values.len(), 20);
+    assert!(
+        sc.warnings
+            .iter()
+            .any(|w| w.contains("past consequence year 20"))
+    );
+}
+
+#[test]
+fn discounting_to_the_price_year() {
+    close(discount_factor(0.04, 2026, 2024), 1.0 / 1.0816);
+    close(discount_factor(0.04, 2023, 2024), 1.04);
+    close(discount_factor(0.04, 2024, 2024), 1.0);
+}
+
+#[test]
+fn break_even_needs_the_cumulative_sum_to_stay_non_negative() {
+    // cumulative: -100, 50, -10, 10 → break-even in index 3, not 1
+    assert_eq!(break_even_index(&[-100.0, 150.0, -60.0, 20.0]), Some(3));
+    assert_eq!(break_even_index(&[-100.0, 50.0]), None);
+    assert_eq!(break_even_index(&[0.0, 0.0]), Some(0));
+}
+
+#[test]
+fn worked_cash_benefit_example_with_tax_on_transfers() {
+    // SPEC §3.3/§3.5: kontanthjælp 2211 (kommune) + 550 (stat) per week; tax 26.4 % / 12.1 %.
+    // Per week less: kommune −(−2211) − 2761·0.264 = 1482.096; stat 550 − 2761·0.121 = 215.919.
+    let r = calc(&one_item(
+        "transfer",
+        "[-2.9, -2.3, -1.7, -1.0, -0.6, -0.3]",
+        "{ kommune = 2211, stat = 550 }",
+        "",
+    ));
+    assert_eq!(r.years[0], 2024);
+    let k = series(&r, "kommune");
+    let s = series(&r, "stat");
+    close(k[0], 0.0); // consequences start the year after a one-year course
+    close(k[1], 2.9 * 1482.096);
+    close(s[1], 2.9 * 215.919);
+    close(series(&r, "region")[1], 0.0);
+    close(series(&r, "total")[1], 2.9 * (1482.096 + 215.919));
+    close(k[6], 0.3 * 1482.096);
+    // the tax is booked in its own area
+    let tax = r
+        .areas
+        .iter()
+        .find(|a| a.area == TAX_AREA)
+        .expect("tax line");
+    close(tax.net[1], -2.9 * 2761.0 * (0.264 + 0.121));
+    let benefit = r
+        .areas
+        .iter()
+        .find(|a| a.area == "brugerdefineret")
+        .expect("item line");
+    close(benefit.net[1], 2.9 * 2761.0);
+}
+
+#[test]
+fn expenditure_and_revenue_signs() {
+    let e = calc(&one_item("expenditure", "[-2]", "{ region = 100 }", ""));
+    close(series(&e, "region")[1], 200.0); // fewer units of a service: a gain
+    let r = calc(&one_item("revenue", "[3]", "{ stat = 10 }", ""));
+    close(series(&r, "stat")[1], 30.0); // more tax income: a gain
+    let t = calc(&one_item("expenditure", "[2]", "{ region = 100 }", ""));
+    close(series(&t, "region")[1], -200.0);
+}
+
+#[test]
+fn pv_over_result_period_horizon_and_break_even() {
+    // cost 1000 in 2024, gain 1100 in 2025: PV = −1000 + 1100/1.04
+    let r = calc(&one_item(
+        "expenditure",
+        "[-1]",
+        "{ kommune = 1100 }",
+        "costs = { kommune = [1000] }",
+    ));
+    close(*r.pv.get("kommune").expect("pv"), -1000.0 + 1100.0 / 1.04);
+    close(*r.pv.get("total").expect("pv"), -1000.0 + 1100.0 / 1.04);
+    assert_eq!(r.years, vec![2024, 2025]); // horizon ends with the last flow
+    assert_eq!(r.break_even_year.get("kommune"), Some(&Some(2025)));
+    assert_eq!(
+        r.break_even_years_since_start.get("kommune"),
+        Some(&Some(2))
+    );
+    assert_eq!(r.break_even_year.get("region"), Some(&Some(2024))); // all zero: ≥ 0 from the start
+    assert_eq!(r.result_period, [2024, 2029]); // default [S, S+5]
+}
+
+#[test]
+fn result_period_limits_the_pv() {
+    let base = one_item(
+        "expenditure",
+        "[-1, -1, -1]",
+        "{ kommune = 100 }",
+        "result_period = [2025, 2026]",
+    );
+    let r = calc(&base);
+    // gains of 100 in 2025, 2026, 2027; only 2025–2026 count, discounted to 2024
+    close(
+        *r.pv.get("total").expect("pv"),
+        100.0 / 1.04 + 100.0 / 1.0816,
+    );
+}
+
+#[test]
+fn saved_costs_are_a_gain_and_costs_fall_in_year_s_plus_j() {
+    let r = calc(&one_item(
+        "expenditure",
+        "[0]",
+        "{ kommune = 1 }",
+        "costs = { kommune = [100, 50] }\nsaved_costs = { kommune = [30, 0, 20] }",
+    ));
+    assert_eq!(series(&r, "kommune"), &[-70.0, -50.0, 20.0]);
+    let costs = r
+        .areas
+        .iter()
+        .find(|a| a.area == COSTS_AREA)
+        .expect("cost line");
+    assert_eq!(costs.net, vec![-70.0, -50.0, 20.0]);
+}
+
+#[test]
+fn cohorts_and_lag() {
+    // course of 1.5 years: L = 2; cohorts of 10 and 20 starting 2024 and 2025
+    let toml = one_item("expenditure", "[-1]", "{ kommune = 1 }", "")
+        .replace("years = 1\n", "years = 2\ncourse_years = 1.5\n")
+        .replace("participants = [1]", "participants = [10, 20]")
+        .replace("success_rate = 1.0", "success_rate = 0.5");
+    let r = calc(&toml);
+    let k = series(&r, "kommune");
+    // cohort 0: year 1 in 2024 + 0 + 2 + 1 − 1 = 2026; cohort 1: 2027
+    assert_eq!(&k[..4], &[0.0, 0.0, 5.0, 10.0]);
+    assert_eq!(r.years.len(), 4);
+}
+
+#[test]
+fn during_values_count_all_participants_while_the_course_runs() {
+    let toml = one_item("expenditure", "[0]", "{ kommune = 100 }", "")
+        .replace("participants = [1]", "participants = [2]")
+        .replace("success_rate = 1.0", "success_rate = 0.5")
+        .replace("fade = false", "fade = false\nduring = [-3, -9]");
+    let sc = scen(&toml);
+    // a one-year course: only the first `during` value is used, with a warning
+    assert!(sc.warnings.iter().any(|w| w.contains("during")));
+    let r = calculate(&sc, &sc.interventions[0]);
+    close(series(&r, "kommune")[0], 3.0 * 2.0 * 100.0); // not scaled by the success rate
+}
+
+#[test]
+fn own_prices_are_converted_from_their_price_year() {
+    // 1040 in 2020 prices → 2022 prices: × 1.08 / 1.04
+    let toml = one_item("expenditure", "[-1]", "{ kommune = 1040 }", "")
+        .replace("price_year = 2024", "price_year = 2022")
+        .replace("fade = false", "fade = false\nprice_year = 2020")
+        .replace("start_year = 2024", "start_year = 2022");
+    let r = calc(&toml);
+    close(series(&r, "kommune")[1], 1080.0);
+}
+
+#[test]
+fn costs_can_name_their_price_year() {
+    let toml = one_item(
+        "expenditure",
+        "[0]",
+        "{ kommune = 1 }",
+        "costs = { kommune = [1040], price_year = 2020 }",
+    )
+    .replace("price_year = 2024", "price_year = 2022")
+    .replace("start_year = 2024", "start_year = 2022");
+    close(series(&calc(&toml), "kommune")[0], -1080.0);
+}
+
+#[test]
+fn price_index_extension_is_reported() {
+    let toml = one_item("expenditure", "[-1]", "{ kommune = 100 }", "")
+        .replace("fade = false", "fade = false\nprice_year = 2023");
+    let sc = scen(&toml);
+    assert!(sc.warnings.iter().any(|w| w.contains("extended")));
+    // 2024 index = 1.11 × (1.11 / 1.08)
+    let r = calculate(&sc, &sc.interventions[0]);
+    close(series(&r, "kommune")[1], 100.0 * 1.11 / 1.08);
+}
+
+#[test]
+fn fade_extends_the_horizon_to_year_19() {
+    let r = calc(
+        &one_item("expenditure", "[-1]", "{ kommune = 100 }", "")
+            .replace("fade = false", "fade = true"),
+    );
+    // year 1 in 2025, year 19 in 2043 (year 20 is zero)
+    assert_eq!(*r.years.last().expect("years"), 2043);
+    close(series(&r, "kommune")[2], 100.0 * 18.0 / 19.0);
+}
+
+#[test]
+fn success_rate_forms() {
+    let g = scen(
+        &one_item("expenditure", "[-1]", "{ kommune = 1 }", "").replace(
+            "success_rate = 1.0",
+            "success_rate = { gross = 0.30, counterfactual = 0.16 }",
+        ),
+    );
+    close(g.interventions[0].success_rate, 0.14);
+    let d = scen(
+        &one_item("expenditure", "[-1]", "{ kommune = 1 }", "").replace(
+            "success_rate = 1.0",
+            "success_rate = { effect_size = 0.3, baseline = 0.2 }",
+        ),
+    );
+    // Φ(Φ⁻¹(0.2) + 0.3) − 0.2, computed independently with Python's statistics.NormalDist
+    assert!((d.interventions[0].success_rate - 0.094039730574699).abs() < 1e-9);
+}
+
+#[test]
+fn custom_actors_get_no_tax_unless_given() {
+    let toml = one_item("transfer", "[-1]", "{ kommune = 100, job = 100 }", "").replace(
+        "price_year = 2024",
+        "price_year = 2024\nactors = [\"kommune\", \"region\", \"stat\", \"job\"]\ntax_on_transfers = { stat = 0.1 }",
+    );
+    let r = calc(&toml);
+    // Σp = 200; kommune keeps 26.4 %, stat overridden to 10 %, job 0 %
+    close(series(&r, "kommune")[1], 100.0 - 200.0 * 0.264);
+    close(series(&r, "stat")[1], -200.0 * 0.1);
+    close(series(&r, "job")[1], 100.0);
+}
+
+#[test]
+fn knowledge_base_items_with_price_conversion() {
+    // the homeless group's real cash-benefit consequences and 2020 prices, converted to 2022
+    let toml = r#"
+[settings]
+price_year = 2022
+[[intervention]]
+id = "kb"
+target_group = "hjemloese"
+use_knowledge = false
+start_year = 2022
+years = 1
+participants = [10]
+success_rate = 0.5
+[[intervention.consequence]]
+item = "kontanthjaelp"
+"#;
+    let r = calc(toml);
+    let f = 1.08 / 1.04;
+    let m_k = 2211.0 * f - 2761.0 * f * 0.264;
+    close(series(&r, "kommune")[1], 5.0 * 2.9 * m_k);
+    // year 7 is the fade of year 6: −0.3 × 13/14
+    close(series(&r, "kommune")[7], 5.0 * 0.3 * 13.0 / 14.0 * m_k);
+    assert_eq!(r.items[0].origin, crate::scenario::ItemOrigin::Knowledge);
+    assert!(r.illustrative.is_empty()); // real numbers only
+}
+
+#[test]
+fn overrides_exclusions_and_group_price_rows() {
+    let toml = r#"
+[[intervention]]
+id = "o"
+target_group = "hjemloese"
+exclude = ["herberg"]
+start_year = 2020
+years = 1
+participants = [1]
+success_rate = 1.0
+[[intervention.consequence]]
+item = "kontanthjaelp"
+values = [-1]
+fade = false
+prices = { kommune = 1000 }
+"#;
+    let sc = scen(toml);
+    let iv = &sc.interventions[0];
+    assert!(!iv.items.iter().any(|i| i.id == "herberg"));
+    let kh = iv
+        .items
+        .iter()
+        .find(|i| i.id == "kontanthjaelp")
+        .expect("override");
+    assert_eq!(kh.values, vec![-1.0]);
+    assert_eq!(kh.prices, vec![1000.0, 0.0, 0.0]); // unnamed actors 0
+    // the homeless group's own alcohol-treatment price (116) wins over the * row (120)
+    let alc = iv
+        .items
+        .iter()
+        .find(|i| i.id == "alkoholbehandling")
+        .expect("kb item");
+    assert_eq!(alc.prices[0], 116.0);
+    // price year 2020 = start year (default), so no conversion
+    let r = calculate(&sc, iv);
+    let item = r
+        .items
+        .iter()
+        .find(|i| i.id == "kontanthjaelp")
+        .expect("line");
+    close(item.net[1], 1000.0 - 1000.0 * 0.264 - 1000.0 * 0.121);
+}
+
+#[test]
+fn pv_is_affine_in_the_success_rate_on_a_shipped_scenario() {
+    let sc = crate::scenario::load(Path::new("scenarios/cti.toml"), &kb()).expect("cti");
+    let p = Prepared::new(&sc.settings, &sc.interventions[0]);
+    let pv = |s: f64| {
+        let n = p.net(s);
+        let tot: Vec<f64> = (0..p.len).map(|t| n.iter().map(|r| r[t]).sum()).collect();
+        p.pv(&tot)
+    };
+    close(pv(0.5), 0.5 * (pv(0.0) + pv(1.0)));
+    close(pv(0.14) - pv(0.0), 0.14 * (pv(1.0) - pv(0.0)));
+}

@@ -418,7 +418,16 @@ impl Validator<'_> {
             .replace("expected i64", "expected a whole number")
             .replace("a sequence", "a list [ … ]")
             .replace("a string", "a text in quotes");
-        self.err(line, "toml", msg)
+        // serde does not say which key had the wrong type: take it from the offending line
+        let key = self
+            .text
+            .lines()
+            .nth(line.saturating_sub(1))
+            .and_then(|l| l.split_once('='))
+            .map(|(k, _)| k.trim().trim_matches('"').to_string())
+            .filter(|k| !k.is_empty() && !k.contains(' '))
+            .unwrap_or_else(|| "toml".into());
+        self.err(line, key, msg)
     }
 
     fn year(&self, s: &Spanned<i64>, field: &str) -> R<i32> {
