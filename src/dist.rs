@@ -160,12 +160,12 @@ impl Dist {
                     return Err(format!("normal needs sd ≥ 0, got {sd}"));
                 }
                 let (min, max) = (get("min"), get("max"));
-                if let (Some(a), Some(b)) = (min, max) {
-                    if a > b {
-                        return Err(format!(
-                            "normal truncation needs min ≤ max, got min {a} > max {b}"
-                        ));
-                    }
+                if let (Some(a), Some(b)) = (min, max)
+                    && a > b
+                {
+                    return Err(format!(
+                        "normal truncation needs min ≤ max, got min {a} > max {b}"
+                    ));
                 }
                 if min.is_some_and(|a| a > mean + 8.0 * sd)
                     || max.is_some_and(|b| b < mean - 8.0 * sd)

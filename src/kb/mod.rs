@@ -478,8 +478,7 @@ impl KnowledgeBase {
                 "source",
             ],
         )?;
-        let mut rows: BTreeMap<(String, String), Vec<(String, usize, ConsequenceValue)>> =
-            BTreeMap::new();
+        let mut rows: ConsequenceRows = BTreeMap::new();
         let mut seen = HashMap::new();
         for r in 0..t.rows() {
             let g = t.id(r, "target_group")?;
@@ -808,6 +807,9 @@ impl KnowledgeBase {
         self.items.iter().map(|i| i.id.as_str()).collect()
     }
 }
+
+/// Consequence rows per (group, goal): (item, row, value), before ordering and gap checks.
+type ConsequenceRows = BTreeMap<(String, String), Vec<(String, usize, ConsequenceValue)>>;
 
 fn non_empty(t: &Table) -> Result<(), KbError> {
     if t.rows() == 0 {

@@ -392,11 +392,11 @@ pub fn calculate(scenario: &Scenario, iv: &Intervention) -> Calculation {
             .map(|t| s * p.units_success[i][t] + p.units_during[i][t])
             .collect();
         let mut per_actor = vec![vec![0.0; p.len]; actors.len()];
-        for a in 0..actors.len() {
-            for t in 0..p.len {
-                let price_part = p.price_money[i][a] * units[t];
-                let tax_part = p.tax_money[i][a] * units[t];
-                per_actor[a][t] = price_part + tax_part;
+        for (a, row) in per_actor.iter_mut().enumerate() {
+            for (t, u) in units.iter().enumerate() {
+                let price_part = p.price_money[i][a] * u;
+                let tax_part = p.tax_money[i][a] * u;
+                row[t] = price_part + tax_part;
                 add_area(&item.area, a, t, price_part);
                 if item.kind == Kind::Transfer {
                     add_area(TAX_AREA, a, t, tax_part);

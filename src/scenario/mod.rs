@@ -346,6 +346,9 @@ struct Validator<'a> {
 
 type R<T> = Result<T, ScenarioError>;
 
+/// Builds the field path for a message from a field name.
+type FieldName<'a> = &'a dyn Fn(&str) -> String;
+
 fn fmt_num(x: f64) -> String {
     if x.is_nan() {
         "nan".into()
@@ -391,18 +394,18 @@ impl Validator<'_> {
         let line = e.span().map(|s| self.line_of(&s)).unwrap_or(1);
         let msg = e.message().trim().to_string();
         // "unknown field `sucess_rate`, expected one of `id`, `name`, …"
-        if let Some(rest) = msg.strip_prefix("unknown field `") {
-            if let Some((name, tail)) = rest.split_once('`') {
-                let known: Vec<&str> = tail.split('`').skip(1).step_by(2).collect();
-                let hint = crate::text::suggest(name, known.iter().copied())
-                    .map(|s| format!(" — did you mean `{s}`?"))
-                    .unwrap_or_default();
-                return self.err(
-                    line,
-                    name.to_string(),
-                    format!("unknown field{hint} (allowed here: {})", known.join(", ")),
-                );
-            }
+        if let Some(rest) = msg.strip_prefix("unknown field `")
+            && let Some((name, tail)) = rest.split_once('`')
+        {
+            let known: Vec<&str> = tail.split('`').skip(1).step_by(2).collect();
+            let hint = crate::text::suggest(name, known.iter().copied())
+                .map(|s| format!(" — did you mean `{s}`?"))
+                .unwrap_or_default();
+            return self.err(
+                line,
+                name.to_string(),
+                format!("unknown field{hint} (allowed here: {})", known.join(", ")),
+            );
         }
         let msg = msg
             .replace("invalid type: integer", "wrong type: a whole number")
@@ -1265,7 +1268,7 @@ impl Validator<'_> {
         settings: &Settings,
         kb: &KnowledgeBase,
         f: &dyn Fn(&str) -> String,
-        over: Option<(&RawConsequence, &dyn Fn(&str) -> String)>,
+        over: Option<(&RawConsequence, FieldName)>,
         warnings: &mut Vec<String>,
     ) -> R<ItemSpec> {
         let mut values: Vec<f64> = c.values.iter().map(|v| v.value).collect();
@@ -1423,14 +1426,14 @@ impl Validator<'_> {
             ),
         ];
         for (given, name, kbv) in checks {
-            if let Some(g) = given {
-                if g.get_ref() != kbv {
-                    return Err(self.at(g, field(name), format!(
+            if let Some(g) = given
+                && g.get_ref() != kbv
+            {
+                return Err(self.at(g, field(name), format!(
                         "\"{}\" is a knowledge-base item with {name} \"{kbv}\"; got \"{}\". Remove `{name}`, or give the item another id to define your own",
                         item.id,
                         g.get_ref()
                     )));
-                }
             }
         }
         Ok(())
