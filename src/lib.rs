@@ -6,6 +6,7 @@
 //! analysis drivers call the model many times; presentation ([`cli`]) renders finished results.
 #![deny(missing_docs)]
 
+pub mod analysis;
 pub mod cli;
 pub mod dist;
 pub mod kb;

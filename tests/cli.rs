@@ -204,7 +204,7 @@ fn help_teaches_with_examples() {
         .assert()
         .success()
         .stdout(predicate::str::contains("Examples:"));
-    for cmd in ["calc", "knowledge", "new"] {
+    for cmd in ["calc", "require", "knowledge", "new"] {
         soem()
             .args([cmd, "--help"])
             .assert()
@@ -593,4 +593,72 @@ fn another_knowledge_directory_is_used_with_knowledge() {
         &dir.path().to_string_lossy(),
     ]);
     assert_eq!(v[0]["discount_rate"], 0.03);
+}
+
+#[test]
+fn require_break_even_target_and_match() {
+    let v = json(&["require", "scenarios/cti.toml"]);
+    let r = &v[0];
+    assert_eq!(r["id"], "cti");
+    assert_eq!(r["target"], 0.0);
+    // total: s* reported unclamped and flagged; the calculator at s* gives PV 0
+    let s = r["success_rate"]["total"].as_f64().expect("rate");
+    assert!(s > 1.0 && r["details"]["total"]["unattainable"] == true);
+    assert!(
+        r["details"]["total"]["check_pv"]
+            .as_f64()
+            .expect("check")
+            .abs()
+            < 1.0
+    );
+    assert_eq!(r["by_period"].as_array().expect("table").len(), 20);
+    let v = json(&["require", "scenarios/cti.toml", "--target", "-8000000"]);
+    assert!(
+        v[0]["details"]["kommune"]["check_pv"]
+            .as_f64()
+            .expect("check")
+            + 8_000_000.0
+            < 1.0
+    );
+    let v = json(&["require", "scenarios/sammenligning.toml", "--match", "cti"]);
+    let s = v[1]["success_rate"]["total"].as_f64().expect("rate");
+    assert!(
+        v[1]["details"]["total"]["check_pv"].as_f64().expect("pv")
+            - v[1]["target"].as_f64().expect("t")
+            < 1.0
+    );
+    // the cheaper housing support beats CTI's PV even with no success at all
+    assert!(s < 0.0 && v[1]["details"]["total"]["met_without_success"] == true);
+    soem()
+        .args(["require", "scenarios/cti.toml"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Uopnåeligt: kræver"))
+        .stdout(predicate::str::contains("Nås selv uden succes"));
+    soem()
+        .args(["require", "scenarios/sammenligning.toml", "--match", "ctii"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("no intervention with that id"));
+    soem()
+        .args(["require", "scenarios/cti.toml", "--target", "abc"])
+        .assert()
+        .code(2);
+    soem()
+        .args([
+            "require",
+            "scenarios/cti.toml",
+            "--target",
+            "1",
+            "--match",
+            "cti",
+        ])
+        .assert()
+        .code(2);
+    for p in scenarios() {
+        soem()
+            .args(["require", &p.to_string_lossy()])
+            .assert()
+            .success();
+    }
 }

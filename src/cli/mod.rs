@@ -5,6 +5,7 @@
 mod calc;
 mod knowledge;
 mod new;
+mod require;
 pub mod table;
 
 use std::path::{Path, PathBuf};
@@ -33,6 +34,7 @@ Examples:
   soem calc scenarios/cti.toml                 # the result table, in Danish
   soem calc scenarios/cti.toml --lang en       # in English
   soem calc scenarios/cti.toml --format json   # SPEC §7 JSON for machines
+  soem require scenarios/cti.toml              # success rate needed to break even
   soem knowledge groups                        # browse the knowledge base
   soem new --target-group hjemloese --out mit-forslag.toml
 
@@ -73,6 +75,28 @@ Example:
     Calc {
         /// Scenario file (TOML, SPEC §5)
         file: PathBuf,
+    },
+    /// Requirement analysis (kravanalyse): the success rate needed to break even or reach a target.
+    #[command(after_help = "\
+Examples:
+  soem require scenarios/cti.toml                       # break-even rate per actor and period length
+  soem require scenarios/cti.toml --target -1000000     # rate for a PV of -1.000.000 kr.
+  soem require scenarios/sammenligning.toml --match cti # rate at which each matches CTI's PV
+  soem require scenarios/cti.toml --format json")]
+    Require {
+        /// Scenario file (TOML, SPEC §5)
+        file: PathBuf,
+        /// Target present value in kroner (default: 0, break-even)
+        #[arg(
+            long,
+            value_name = "AMOUNT",
+            allow_hyphen_values = true,
+            conflicts_with = "match"
+        )]
+        target: Option<f64>,
+        /// Target: the present value of another intervention in the file, actor by actor
+        #[arg(long = "match", value_name = "ID")]
+        r#match: Option<String>,
     },
     /// Browse the knowledge base: target groups, items, prices, effect studies.
     #[command(after_help = "\
@@ -166,6 +190,23 @@ pub fn run(cli: &Cli) -> Result<String> {
             let sc = load_scenario(file, &kb)?;
             calc::run(&sc, &kb, cli.format, cli.lang)
         }
+        Command::Require {
+            file,
+            target,
+            r#match,
+        } => {
+            let kb = load_kb(cli)?;
+            let sc = load_scenario(file, &kb)?;
+            let t = match (target, r#match) {
+                (Some(x), _) if !x.is_finite() => {
+                    anyhow::bail!("--target must be a finite amount in kroner")
+                }
+                (Some(x), _) => crate::analysis::require::Target::Amount(*x),
+                (None, Some(id)) => crate::analysis::require::Target::Match(id.clone()),
+                (None, None) => crate::analysis::require::Target::BreakEven,
+            };
+            require::run(&sc, &t, cli.format, cli.lang)
+        }
         Command::Knowledge { what } => {
             let kb = load_kb(cli)?;
             knowledge::run(&kb, what, cli.format, cli.lang)
@@ -217,4 +258,13 @@ pub fn write_new_file(path: &Path, bytes: &[u8], force: bool) -> Result<()> {
     std::fs::rename(&tmp, path)
         .with_context(|| format!("moving the new file into place at {}", path.display()))?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_command_line_definition_is_consistent() {
+        use clap::CommandFactory;
+        super::Cli::command().debug_assert();
+    }
 }

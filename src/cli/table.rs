@@ -4,6 +4,12 @@ use comfy_table::{CellAlignment, ContentArrangement, Table, presets};
 
 /// A table with a header; columns after the first `left` are right-aligned.
 pub fn new(header: Vec<String>, rows: Vec<Vec<String>>, left: usize) -> String {
+    let right: Vec<bool> = (0..header.len()).map(|i| i >= left).collect();
+    aligned(header, rows, &right)
+}
+
+/// A table with a header; `right[i]` says whether column i is right-aligned.
+pub fn aligned(header: Vec<String>, rows: Vec<Vec<String>>, right: &[bool]) -> String {
     let mut t = Table::new();
     t.load_preset(presets::UTF8_BORDERS_ONLY)
         .set_content_arrangement(ContentArrangement::Disabled)
@@ -12,7 +18,7 @@ pub fn new(header: Vec<String>, rows: Vec<Vec<String>>, left: usize) -> String {
         t.add_row(r);
     }
     for (i, col) in t.column_iter_mut().enumerate() {
-        if i >= left {
+        if right.get(i).copied().unwrap_or(false) {
             col.set_cell_alignment(CellAlignment::Right);
         }
     }

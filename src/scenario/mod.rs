@@ -1207,7 +1207,7 @@ impl Validator<'_> {
                         self.extra_kb_item(item, group, c, settings, kb, &field, warnings)?
                     }
                 }
-                None => self.own_item(c, settings, kb, &field, warnings, kb)?,
+                None => self.own_item(c, settings, kb, &field, warnings)?,
             };
             out.push(spec);
         }
@@ -1447,7 +1447,6 @@ impl Validator<'_> {
         kb: &KnowledgeBase,
         field: &dyn Fn(&str) -> String,
         warnings: &mut Vec<String>,
-        kbr: &KnowledgeBase,
     ) -> R<ItemSpec> {
         let id = rc.item.get_ref();
         let missing: Vec<&str> = [
@@ -1463,7 +1462,7 @@ impl Validator<'_> {
         .map(|(n, _)| *n)
         .collect();
         if !missing.is_empty() {
-            let hint = crate::text::suggest(id, kbr.item_ids())
+            let hint = crate::text::suggest(id, kb.item_ids())
                 .map(|s| format!(" Did you mean the knowledge-base item \"{s}\"?"))
                 .unwrap_or_default();
             return Err(self.at(&rc.item, field("item"), format!(

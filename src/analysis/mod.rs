@@ -1,0 +1,4 @@
+//! Analysis drivers around the base calculator. Each takes the checked scenario and returns a
+//! serde result struct; no printing, no paths.
+
+pub mod require;
