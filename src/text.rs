@@ -50,6 +50,13 @@ pub fn suggest<'a>(value: &str, known: impl IntoIterator<Item = &'a str>) -> Opt
         .map(|(_, k)| k.to_string())
 }
 
+/// ` — did you mean "x"?` for the nearest known name, or nothing when none is close.
+pub fn did_you_mean<'a>(value: &str, known: impl IntoIterator<Item = &'a str>) -> String {
+    suggest(value, known)
+        .map(|s| format!(" — did you mean \"{s}\"?"))
+        .unwrap_or_default()
+}
+
 /// A whole number with thousands separators (`.` in Danish, `,` in English), rounded.
 pub fn int(value: f64, lang: Lang) -> String {
     let r = value.round();

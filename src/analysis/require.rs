@@ -151,22 +151,19 @@ pub fn run(sc: &Scenario, target: &Target) -> Result<Vec<RequireResult>, String>
         Target::Amount(_) => "amount".to_string(),
         Target::Match(id) => format!("match:{id}"),
     };
+    // the matched intervention's structure, built once: its PV over any period is a sum of it
+    let matched = matched.map(|other| (other.success_rate, affine(sc, other)));
     let mut out = Vec::new();
     for iv in &sc.interventions {
         let (p, a) = affine(sc, iv);
         let rp = iv.result_period;
         let target_for = |from: i32, to: i32| -> Vec<f64> {
-            match (target, matched) {
+            match (target, &matched) {
                 (Target::Amount(x), _) => vec![*x; a.keys.len()],
-                (Target::Match(_), Some(other)) => {
-                    let mut o = other.clone();
-                    o.result_period = (from, to);
-                    let r = calculate(sc, &o);
-                    a.keys
-                        .iter()
-                        .map(|k| r.pv.get(k).copied().unwrap_or(0.0))
-                        .collect()
-                }
+                (Target::Match(_), Some((s, (po, ao)))) => sums(po, ao, |y| y >= from && y <= to)
+                    .into_iter()
+                    .map(|(g, pv0)| pv0 + s * g)
+                    .collect(),
                 _ => vec![0.0; a.keys.len()],
             }
         };

@@ -3,7 +3,7 @@
 use anyhow::{Result, bail};
 use serde_json::json;
 
-use super::table::new as table;
+use super::table::{csv, new as table};
 use super::{Format, KnowledgeCmd};
 use crate::kb::KnowledgeBase;
 use crate::text::{Lang, dec, int};
@@ -12,28 +12,10 @@ fn group_or_error<'a>(kb: &'a KnowledgeBase, id: &str) -> Result<&'a crate::kb::
     match kb.group(id) {
         Some(g) => Ok(g),
         None => {
-            let hint = crate::text::suggest(id, kb.group_ids())
-                .map(|s| format!(" — did you mean \"{s}\"?"))
-                .unwrap_or_default();
+            let hint = crate::text::did_you_mean(id, kb.group_ids());
             bail!("unknown target group \"{id}\"{hint} (see `soem knowledge groups`)")
         }
     }
-}
-
-fn to_csv(header: &[String], rows: &[Vec<String>]) -> String {
-    let esc = |s: &str| {
-        let s = crate::text::cell_safe(s);
-        if s.contains([',', '"', '\n']) {
-            format!("\"{}\"", s.replace('"', "\"\""))
-        } else {
-            s
-        }
-    };
-    let mut out = header.iter().map(|h| esc(h)).collect::<Vec<_>>().join(",") + "\n";
-    for r in rows {
-        out += &(r.iter().map(|c| esc(c)).collect::<Vec<_>>().join(",") + "\n");
-    }
-    out
 }
 
 fn render(
@@ -44,7 +26,7 @@ fn render(
 ) -> Result<String> {
     Ok(match format {
         Format::Json => serde_json::to_string_pretty(&json)? + "\n",
-        Format::Csv => to_csv(&header, &rows),
+        Format::Csv => csv(&header, &rows),
         Format::Text => table(header, rows, 0),
     })
 }
@@ -318,7 +300,7 @@ fn show(kb: &KnowledgeBase, id: &str, format: Format, lang: Lang) -> Result<Stri
         })
         .collect();
     match format {
-        Format::Csv => Ok(to_csv(&header, &rows)),
+        Format::Csv => Ok(csv(&header, &rows)),
         _ => Ok(out + &table(header, rows, 0)),
     }
 }

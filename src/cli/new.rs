@@ -22,9 +22,7 @@ fn quote(s: &str) -> String {
 /// The scenario text for `group` (and `goal`, default the group's first).
 pub fn scenario(kb: &KnowledgeBase, group: &str, goal: Option<&str>) -> Result<String> {
     let Some(g) = kb.group(group) else {
-        let hint = crate::text::suggest(group, kb.group_ids())
-            .map(|s| format!(" — did you mean \"{s}\"?"))
-            .unwrap_or_default();
+        let hint = crate::text::did_you_mean(group, kb.group_ids());
         bail!("unknown target group \"{group}\"{hint} (see `soem knowledge groups`)");
     };
     let goals = kb.goals_of(group);

@@ -131,18 +131,37 @@ fn text(results: &[RequireResult], lang: Lang) -> String {
 }
 
 fn csv(results: &[RequireResult]) -> String {
-    let mut out = String::from("intervention,period_years,period_to,key,success_rate\n");
     let cell = |s: Option<f64>| s.map(|s| s.to_string()).unwrap_or_default();
+    let mut rows = Vec::new();
     for r in results {
-        let id = crate::text::cell_safe(&r.id);
         for (k, s) in &r.success_rate.0 {
-            out += &format!("{id},,{},{k},{}\n", r.result_period[1], cell(*s));
+            rows.push(vec![
+                r.id.clone(),
+                String::new(),
+                r.result_period[1].to_string(),
+                k.clone(),
+                cell(*s),
+            ]);
         }
         for p in &r.by_period {
             for (k, s) in &p.success_rate.0 {
-                out += &format!("{id},{},{},{k},{}\n", p.years, p.to, cell(*s));
+                rows.push(vec![
+                    r.id.clone(),
+                    p.years.to_string(),
+                    p.to.to_string(),
+                    k.clone(),
+                    cell(*s),
+                ]);
             }
         }
     }
-    out
+    let header = [
+        "intervention",
+        "period_years",
+        "period_to",
+        "key",
+        "success_rate",
+    ]
+    .map(String::from);
+    super::table::csv(&header, &rows)
 }

@@ -36,3 +36,20 @@ pub fn actor_label(key: &str, lang: crate::text::Lang) -> String {
         None => String::new(),
     }
 }
+
+/// CSV text with a header; every cell quoted where needed and made formula-safe.
+pub fn csv(header: &[String], rows: &[Vec<String>]) -> String {
+    let esc = |s: &str| {
+        let s = crate::text::cell_safe(s);
+        if s.contains([',', '"', '\n']) {
+            format!("\"{}\"", s.replace('"', "\"\""))
+        } else {
+            s
+        }
+    };
+    let mut out = header.iter().map(|h| esc(h)).collect::<Vec<_>>().join(",") + "\n";
+    for r in rows {
+        out += &(r.iter().map(|c| esc(c)).collect::<Vec<_>>().join(",") + "\n");
+    }
+    out
+}

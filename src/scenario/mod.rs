@@ -673,9 +673,7 @@ impl Validator<'_> {
         if actors.iter().any(|a| a == name) {
             return Ok(());
         }
-        let hint = crate::text::suggest(name, actors.iter().map(|s| s.as_str()))
-            .map(|s| format!(" — did you mean \"{s}\"?"))
-            .unwrap_or_default();
+        let hint = crate::text::did_you_mean(name, actors.iter().map(|s| s.as_str()));
         Err(self.at(
             at,
             field,
@@ -927,9 +925,7 @@ impl Validator<'_> {
                 Some(g) => {
                     let gid = g.get_ref();
                     if kb.group(gid).is_none() {
-                        let hint = crate::text::suggest(gid, kb.group_ids())
-                            .map(|s| format!(" — did you mean \"{s}\"?"))
-                            .unwrap_or_default();
+                        let hint = crate::text::did_you_mean(gid, kb.group_ids());
                         return Err(self.at(
                             g,
                             f("target_group"),
@@ -1115,9 +1111,7 @@ impl Validator<'_> {
             let name = e.get_ref();
             if !group_items.iter().any(|c| &c.item == name) {
                 let known: Vec<&str> = group_items.iter().map(|c| c.item.as_str()).collect();
-                let hint = crate::text::suggest(name, known.iter().copied())
-                    .map(|s| format!(" — did you mean \"{s}\"?"))
-                    .unwrap_or_default();
+                let hint = crate::text::did_you_mean(name, known.iter().copied());
                 return Err(self.at(e, f("exclude"), format!(
                     "\"{name}\" is not a knowledge-base item of this target group{hint} (its items: {})",
                     if known.is_empty() { "none".into() } else { known.join(", ") }
@@ -1171,7 +1165,7 @@ impl Validator<'_> {
                     .unwrap_or(1);
                 return Err(self.err(py, field("price_year"), "price_year without prices: price_year says which year's prices `prices` are in; add `prices` or remove price_year"));
             }
-            let spec = match kb.item(&item_id) {
+            let mut spec = match kb.item(&item_id) {
                 Some(item) => {
                     if let Some(pos) = out.iter().position(|s| s.id == item_id) {
                         // override of a group item
@@ -1209,17 +1203,9 @@ impl Validator<'_> {
                 }
                 None => self.own_item(c, settings, kb, &field, warnings)?,
             };
-            out.push(spec);
-        }
-        // during: truncated to the lag
-        for (k, rc) in r.consequence.iter().enumerate() {
-            let c = rc.get_ref();
+            // during: truncated to the lag
             if let Some(d) = &c.during {
-                let field = f(&format!(
-                    "consequence[{}] \"{}\".during",
-                    k + 1,
-                    c.item.get_ref()
-                ));
+                let field = field("during");
                 let mut vals = Vec::new();
                 for x in d.get_ref() {
                     vals.push(self.finite(x, &field)?);
@@ -1231,10 +1217,9 @@ impl Validator<'_> {
                     ));
                     vals.truncate(lag);
                 }
-                if let Some(s) = out.iter_mut().find(|s| &s.id == c.item.get_ref()) {
-                    s.during = vals;
-                }
+                spec.during = vals;
             }
+            out.push(spec);
         }
         for s in &out {
             let consequences = s
