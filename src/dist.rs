@@ -233,6 +233,122 @@ impl Dist {
     }
 }
 
+/// A distribution ready to draw by inversion: every draw is `quantile(u)` of one uniform u in
+/// (0, 1), so two interventions that share an input share u (common random numbers) even when
+/// their distributions differ.
+#[derive(Debug, Clone)]
+pub enum Sampler {
+    /// A single value.
+    Fixed(f64),
+    /// min + u·(max − min).
+    Uniform(f64, f64),
+    /// Triangular: min, mode, max, F(mode).
+    Triangular(f64, f64, f64, f64),
+    /// min + (max − min)·B⁻¹(u) for a beta (PERT and beta).
+    Beta(f64, f64, statrs::distribution::Beta),
+    /// mean + sd·Φ⁻¹(F(a) + u·(F(b) − F(a))): a normal truncated to [a, b].
+    Normal(f64, f64, f64, f64),
+    /// exp(μ + σ·Φ⁻¹(u)).
+    Lognormal(f64, f64),
+}
+
+fn std_normal() -> statrs::distribution::Normal {
+    // mean 0, sd 1 is always a valid normal
+    statrs::distribution::Normal::standard()
+}
+
+impl Sampler {
+    /// Prepares `d` for drawing.
+    pub fn new(d: &Dist) -> Sampler {
+        use statrs::distribution::{Beta, ContinuousCDF};
+        let beta = |a: f64, b: f64| Beta::new(a, b).ok();
+        match *d {
+            Dist::Fixed { value } => Sampler::Fixed(value),
+            Dist::Uniform { min, max } if min == max => Sampler::Fixed(min),
+            Dist::Uniform { min, max } => Sampler::Uniform(min, max - min),
+            Dist::Triangular { min, max, .. } | Dist::Pert { min, max, .. } if min == max => {
+                Sampler::Fixed(min)
+            }
+            Dist::Triangular { min, mode, max } => {
+                Sampler::Triangular(min, mode, max, (mode - min) / (max - min))
+            }
+            Dist::Pert { min, mode, max } => {
+                let a = 1.0 + 4.0 * (mode - min) / (max - min);
+                let b = 1.0 + 4.0 * (max - mode) / (max - min);
+                match beta(a, b) {
+                    Some(bd) => Sampler::Beta(min, max - min, bd),
+                    None => Sampler::Fixed(mode),
+                }
+            }
+            Dist::Beta { alpha, beta: b } => match beta(alpha, b) {
+                Some(bd) => Sampler::Beta(0.0, 1.0, bd),
+                None => Sampler::Fixed(alpha / (alpha + b)),
+            },
+            Dist::Normal { mean, sd, min, max } => {
+                if sd == 0.0 {
+                    let v = min.map_or(mean, |a| mean.max(a));
+                    return Sampler::Fixed(max.map_or(v, |b| v.min(b)));
+                }
+                let n = std_normal();
+                let fa = min.map_or(0.0, |a| n.cdf((a - mean) / sd));
+                let fb = max.map_or(1.0, |b| n.cdf((b - mean) / sd));
+                Sampler::Normal(mean, sd, fa, fb - fa)
+            }
+            Dist::Lognormal { mean, sd } => {
+                if sd == 0.0 {
+                    return Sampler::Fixed(mean);
+                }
+                let s2 = (1.0 + (sd / mean).powi(2)).ln();
+                Sampler::Lognormal(mean.ln() - 0.5 * s2, s2.sqrt())
+            }
+        }
+    }
+
+    /// The draw for the uniform `u` in (0, 1).
+    #[inline]
+    pub fn quantile(&self, u: f64) -> f64 {
+        use statrs::distribution::ContinuousCDF;
+        match self {
+            Sampler::Fixed(v) => *v,
+            Sampler::Uniform(min, width) => min + u * width,
+            Sampler::Triangular(min, mode, max, fc) => {
+                if u < *fc {
+                    min + (u * (max - min) * (mode - min)).sqrt()
+                } else {
+                    max - ((1.0 - u) * (max - min) * (max - mode)).sqrt()
+                }
+            }
+            Sampler::Beta(min, width, b) => min + width * b.inverse_cdf(u.clamp(0.0, 1.0)),
+            Sampler::Normal(mean, sd, fa, w) => {
+                let p = (fa + u * w).clamp(1e-300, 1.0 - 1e-16);
+                mean + sd * std_normal().inverse_cdf(p)
+            }
+            Sampler::Lognormal(mu, sigma) => {
+                (mu + sigma * std_normal().inverse_cdf(u.clamp(1e-300, 1.0 - 1e-16))).exp()
+            }
+        }
+    }
+
+    /// The smallest value a draw can take (−∞ when unbounded).
+    pub fn lower_bound(&self) -> f64 {
+        use statrs::distribution::ContinuousCDF;
+        match self {
+            Sampler::Fixed(v) => *v,
+            Sampler::Uniform(min, _) | Sampler::Triangular(min, ..) | Sampler::Beta(min, ..) => {
+                *min
+            }
+            Sampler::Normal(mean, sd, fa, _) => {
+                if *fa > 0.0 {
+                    mean + sd * std_normal().inverse_cdf(*fa)
+                } else {
+                    f64::NEG_INFINITY
+                }
+            }
+            Sampler::Lognormal(..) => 0.0,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -279,5 +395,32 @@ mod tests {
                 .contains("did you mean \"max\"")
         );
         assert!(parse("normal", &[("mean", 0.0), ("sd", -1.0)]).is_err());
+    }
+
+    fn q(dist: &str, kv: &[(&str, f64)], u: f64) -> f64 {
+        Sampler::new(&parse(dist, kv).unwrap()).quantile(u)
+    }
+
+    #[test]
+    fn quantiles_by_hand() {
+        // uniform(0.8, 1.2) at u = 0.25: 0.9
+        assert!((q("uniform", &[("min", 0.8), ("max", 1.2)], 0.25) - 0.9).abs() < 1e-15);
+        // triangular(0, 1, 2): F(1) = 0.5; at u = 0.125, x = sqrt(0.125·2·1) = 0.5
+        let t = [("min", 0.0), ("mode", 1.0), ("max", 2.0)];
+        assert!((q("triangular", &t, 0.125) - 0.5).abs() < 1e-15);
+        assert!((q("triangular", &t, 0.875) - 1.5).abs() < 1e-15);
+        // normal(1, 0.1) median 1; truncated to [1, ∞): median 1 + 0.1·Φ⁻¹(0.75) = 1.0674490
+        assert!((q("normal", &[("mean", 1.0), ("sd", 0.1)], 0.5) - 1.0).abs() < 1e-12);
+        let tn = q("normal", &[("mean", 1.0), ("sd", 0.1), ("min", 1.0)], 0.5);
+        assert!((tn - 1.067_448_975).abs() < 1e-8, "{tn}");
+        // PERT(0, 0.5, 1) is beta(3, 3): symmetric, median 0.5
+        let pert = q("pert", &[("min", 0.0), ("mode", 0.5), ("max", 1.0)], 0.5);
+        assert!((pert - 0.5).abs() < 1e-9);
+        // lognormal mean 1, sd 0.5: median = exp(μ) = 1/sqrt(1.25)
+        let ln = q("lognormal", &[("mean", 1.0), ("sd", 0.5)], 0.5);
+        assert!((ln - 1.0 / 1.25f64.sqrt()).abs() < 1e-9);
+        // zero width gives the value itself
+        assert_eq!(q("uniform", &[("min", 0.3), ("max", 0.3)], 0.9), 0.3);
+        assert_eq!(q("normal", &[("mean", 0.3), ("sd", 0.0)], 0.9), 0.3);
     }
 }

@@ -1,4 +1,6 @@
 //! Analysis drivers around the base calculator. Each takes the checked scenario and returns a
 //! serde result struct; no printing, no paths.
 
+pub mod mc;
 pub mod require;
+pub mod tornado;

@@ -4,9 +4,11 @@
 
 mod calc;
 mod knowledge;
+mod mc;
 mod new;
 mod require;
 pub mod table;
+mod tornado;
 
 use std::path::{Path, PathBuf};
 
@@ -35,6 +37,9 @@ Examples:
   soem calc scenarios/cti.toml --lang en       # in English
   soem calc scenarios/cti.toml --format json   # SPEC §7 JSON for machines
   soem require scenarios/cti.toml              # success rate needed to break even
+  soem tornado scenarios/cti.toml              # which inputs matter most
+  soem mc scenarios/cti.toml                   # intervals and break-even-year range
+  soem compare scenarios/sammenligning.toml    # which intervention, and how sure
   soem knowledge groups                        # browse the knowledge base
   soem new --target-group hjemloese --out mit-forslag.toml
 
@@ -98,6 +103,60 @@ Examples:
         #[arg(long = "match", value_name = "ID")]
         r#match: Option<String>,
     },
+    /// Tornado: which inputs move the result most (each item, area, success rate, costs, prices,
+    /// discount rate, one at a time).
+    #[command(after_help = "\
+Examples:
+  soem tornado scenarios/cti.toml                     # ±20 %, success rate ±5 points, total
+  soem tornado scenarios/cti.toml --actor kommune     # the municipality's present value
+  soem tornado scenarios/cti.toml --delta 0.1 --discount 0.03,0.05
+  soem tornado scenarios/cti.toml --format json       # SPEC §7: {id, base, bars}")]
+    Tornado {
+        /// Scenario file (TOML, SPEC §5)
+        file: PathBuf,
+        /// Relative change of items, costs and prices (0.2 = ±20 %)
+        #[arg(long, default_value_t = 0.2, value_name = "SHARE")]
+        delta: f64,
+        /// Change of the success rate in percentage points as a share (0.05 = ±5 points)
+        #[arg(long, default_value_t = 0.05, value_name = "SHARE")]
+        success_points: f64,
+        /// The two discount rates of the discount-rate bar, or `none`
+        #[arg(long, default_value = "0.02,0.06", value_name = "LOW,HIGH")]
+        discount: String,
+        /// The present value of this actor instead of the total (e.g. kommune)
+        #[arg(long, default_value = "total", value_name = "ACTOR")]
+        actor: String,
+    },
+    /// Monte Carlo: intervals, P(gain), break-even-year range, required rate at a confidence and
+    /// split-incentive risk, from the scenario's [intervention.uncertainty].
+    #[command(after_help = "\
+Examples:
+  soem mc scenarios/cti.toml                          # draws, seed and interval from [monte_carlo]
+  soem mc scenarios/cti.toml --draws 100000 --seed 7 --interval 0.8
+  soem mc scenarios/cti.toml --confidence 0.9         # success rate for a 90 % chance of break-even
+  soem mc scenarios/cti.toml --by-year --format json  # plus each budget year's range
+
+The same seed gives bit-identical results whatever the number of threads (RAYON_NUM_THREADS).")]
+    Mc {
+        /// Scenario file (TOML, SPEC §5)
+        file: PathBuf,
+        #[allow(missing_docs)]
+        #[command(flatten)]
+        mc: McArgs,
+    },
+    /// Compare two or more interventions with paired draws: interval overlap, the risk of
+    /// choosing the wrong one, and the budget minimum of the portfolio.
+    #[command(after_help = "\
+Examples:
+  soem compare scenarios/sammenligning.toml
+  soem compare scenarios/sammenligning.toml --draws 50000 --format json")]
+    Compare {
+        /// Scenario file with two or more [[intervention]] tables
+        file: PathBuf,
+        #[allow(missing_docs)]
+        #[command(flatten)]
+        mc: McArgs,
+    },
     /// Browse the knowledge base: target groups, items, prices, effect studies.
     #[command(after_help = "\
 Examples:
@@ -130,6 +189,39 @@ Example:
         #[arg(long)]
         force: bool,
     },
+}
+
+/// Monte Carlo options shared by `mc` and `compare`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct McArgs {
+    /// Number of draws [default: the scenario's [monte_carlo] draws, else 10000]
+    #[arg(long, value_name = "N")]
+    pub draws: Option<u64>,
+    /// Seed [default: the scenario's [monte_carlo] seed, else 1]
+    #[arg(long, value_name = "S")]
+    pub seed: Option<u64>,
+    /// Central interval as a share [default: the scenario's [monte_carlo] interval, else 0.9]
+    #[arg(long, value_name = "SHARE")]
+    pub interval: Option<f64>,
+    /// Chance of breaking even for the required success rate
+    #[arg(long, default_value_t = 0.8, value_name = "SHARE")]
+    pub confidence: f64,
+    /// Also give each budget year's range of the net (more memory: 4 bytes per draw, actor and
+    /// year)
+    #[arg(long)]
+    pub by_year: bool,
+}
+
+impl McArgs {
+    fn options(&self, sc: &Scenario) -> crate::analysis::mc::Options {
+        crate::analysis::mc::Options {
+            draws: self.draws.unwrap_or(sc.monte_carlo.draws),
+            seed: self.seed.unwrap_or(sc.monte_carlo.seed),
+            interval: self.interval.unwrap_or(sc.monte_carlo.interval),
+            confidence: Some(self.confidence),
+            by_year: self.by_year,
+        }
+    }
 }
 
 /// `soem knowledge …` subcommands.
@@ -207,6 +299,34 @@ pub fn run(cli: &Cli) -> Result<String> {
             };
             require::run(&sc, &t, cli.format, cli.lang)
         }
+        Command::Tornado {
+            file,
+            delta,
+            success_points,
+            discount,
+            actor,
+        } => {
+            let kb = load_kb(cli)?;
+            let sc = load_scenario(file, &kb)?;
+            let discount = parse_pair(discount, "--discount")?;
+            let opt = crate::analysis::tornado::Options {
+                delta: *delta,
+                success_points: *success_points,
+                discount,
+                key: actor.clone(),
+            };
+            tornado::run(&sc, &opt, cli.format, cli.lang)
+        }
+        Command::Mc { file, mc: args } => {
+            let kb = load_kb(cli)?;
+            let sc = load_scenario(file, &kb)?;
+            mc::run(&sc, &kb.hash, &args.options(&sc), cli.format, cli.lang)
+        }
+        Command::Compare { file, mc: args } => {
+            let kb = load_kb(cli)?;
+            let sc = load_scenario(file, &kb)?;
+            mc::compare(&sc, &kb.hash, &args.options(&sc), cli.format, cli.lang)
+        }
         Command::Knowledge { what } => {
             let kb = load_kb(cli)?;
             knowledge::run(&kb, what, cli.format, cli.lang)
@@ -231,6 +351,21 @@ pub fn run(cli: &Cli) -> Result<String> {
                 }
             }
         }
+    }
+}
+
+/// Parses `a,b` (two numbers) or `none`.
+fn parse_pair(text: &str, flag: &str) -> Result<Option<(f64, f64)>> {
+    if text.trim().eq_ignore_ascii_case("none") {
+        return Ok(None);
+    }
+    let parts: Vec<&str> = text.split(',').map(str::trim).collect();
+    match parts.as_slice() {
+        [a, b] => match (a.parse::<f64>(), b.parse::<f64>()) {
+            (Ok(a), Ok(b)) => Ok(Some((a, b))),
+            _ => anyhow::bail!("{flag} {text}: expected two numbers such as 0.02,0.06, or none"),
+        },
+        _ => anyhow::bail!("{flag} {text}: expected two numbers such as 0.02,0.06, or none"),
     }
 }
 

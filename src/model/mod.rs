@@ -7,10 +7,12 @@
 //! `net[a][t] = Σ_i pf_i · f_i · m[i][a] · (s · U[i][t] + D[i][t]) − cf · costs[a][t] + saved[a][t]`.
 
 mod keyed;
+pub mod linear;
 
 use serde::Serialize;
 
 pub use keyed::Keyed;
+pub use linear::Linear;
 
 use crate::kb::{Kind, LAST_YEAR, Status};
 use crate::scenario::{Intervention, ItemOrigin, Scenario, Settings};

@@ -1,0 +1,277 @@
+//! The precomputed part of a Monte Carlo run: which random inputs ("slots") a draw needs, and
+//! per intervention the rows that turn one draw's input vector x into PVs and cumulative values.
+//!
+//! Items whose factors come from the same slots are merged into one column. A draw's vector is
+//! `x = [s·f_1 … s·f_C, f_d1 … f_dD, cost factor, 1, 0 …]` (padded to a multiple of [`LANES`]),
+//! and every result is a dot product of x with a precomputed row: the PV of key k over the result
+//! period, or the cumulative discounted net of key k up to horizon year t.
+
+use crate::dist::Sampler;
+use crate::model::Linear;
+use crate::scenario::{FactorScope, Intervention, Scenario};
+
+/// Row and vector length granularity (SIMD lanes of the dot product).
+pub const LANES: usize = 8;
+
+/// A random input: its slot (index of its uniform in a draw) and its distribution.
+#[derive(Debug, Clone)]
+pub struct Input {
+    /// Index of the uniform this input is drawn from.
+    pub slot: usize,
+    /// Distribution (by inversion).
+    pub sampler: Sampler,
+}
+
+/// One column: items that share their consequence and price factor slots.
+#[derive(Debug, Clone)]
+pub struct Column {
+    /// Consequence factor (none: 1).
+    pub consequences: Option<Input>,
+    /// Price factor (none: 1).
+    pub prices: Option<Input>,
+}
+
+/// The plan for one intervention.
+#[derive(Debug, Clone)]
+pub struct IvPlan {
+    /// Intervention id.
+    pub id: String,
+    /// Keys: `total`, then the actors.
+    pub keys: Vec<String>,
+    /// Start year.
+    pub start_year: i32,
+    /// Horizon length.
+    pub horizon: usize,
+    /// The deterministic success rate (used when it is not uncertain).
+    pub success_rate: f64,
+    /// The success rate's distribution.
+    pub success: Option<Input>,
+    /// The cost factor's distribution.
+    pub costs: Option<Input>,
+    /// Columns.
+    pub columns: Vec<Column>,
+    /// Columns with `during` money (their factor enters x a second time, unscaled by s).
+    pub during_columns: Vec<usize>,
+    /// Length of x and of every row.
+    pub width: usize,
+    /// PV rows, `[key][width]`.
+    pub pv_rows: Vec<f64>,
+    /// Cumulative discounted net rows, `[key][horizon year][width]`.
+    pub cum_rows: Vec<f64>,
+    /// Undiscounted net rows, `[key][horizon year][width]` (for budget years).
+    pub net_rows: Vec<f64>,
+    /// Per key: from this horizon index on every yearly flow is ≥ 0 for any draw, so the
+    /// cumulative value is nondecreasing from the index before it (horizon when unknown).
+    pub monotone_from: Vec<usize>,
+    /// The deterministic PV per key (the centre the stored draws are kept relative to).
+    pub centre: Vec<f64>,
+}
+
+/// The joint plan of one run over one or more interventions.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    /// Names of the random inputs, one uniform per draw each.
+    pub slots: Vec<String>,
+    /// Per intervention.
+    pub ivs: Vec<IvPlan>,
+}
+
+fn slot(slots: &mut Vec<String>, name: String) -> usize {
+    match slots.iter().position(|s| *s == name) {
+        Some(i) => i,
+        None => {
+            slots.push(name);
+            slots.len() - 1
+        }
+    }
+}
+
+impl Plan {
+    /// Builds the plan for `ivs` of `sc`, with common random numbers: an uncertain input that
+    /// is the same in two interventions gets the same draw in both — an item's factor (by item
+    /// id), an area's factor (by area), the all-items factor, and the success rate and cost
+    /// factor of interventions for the same target group and goal with the same distribution.
+    /// An intervention marked `independent` draws everything on its own; an item marked
+    /// `independent` draws its factors on its own.
+    pub fn new(sc: &Scenario, ivs: &[&Intervention]) -> Result<Plan, String> {
+        let mut slots = Vec::new();
+        let mut out = Vec::new();
+        for iv in ivs {
+            out.push(IvPlan::new(sc, iv, &mut slots)?);
+        }
+        Ok(Plan { slots, ivs: out })
+    }
+}
+
+impl IvPlan {
+    fn new(sc: &Scenario, iv: &Intervention, slots: &mut Vec<String>) -> Result<IvPlan, String> {
+        let lin = Linear::new(&sc.settings, iv);
+        let h = lin.horizon;
+        if h > 254 {
+            return Err(format!(
+                "intervention {}: Monte Carlo handles horizons up to 254 years, this one has {h}",
+                iv.id
+            ));
+        }
+        let unc = &iv.uncertainty;
+        let own = |name: &str| format!("{name}@{}", iv.id);
+        let input = |slots: &mut Vec<String>, name: String, d: &crate::dist::Dist| Input {
+            slot: slot(slots, name),
+            sampler: Sampler::new(d),
+        };
+        // success rate and costs are the same input in two interventions for the same target
+        // group and goal with the same distribution (the same evidence), else their own
+        let evidence = |what: &str, d: &crate::dist::Dist| -> String {
+            if iv.independent {
+                own(what)
+            } else {
+                format!(
+                    "{what}:{}/{}:{d:?}",
+                    iv.target_group.as_deref().unwrap_or("-"),
+                    iv.success_goal.as_deref().unwrap_or("-")
+                )
+            }
+        };
+        let success = unc
+            .success_rate
+            .as_ref()
+            .map(|d| input(slots, evidence("success_rate", d), d));
+        let costs = unc
+            .costs
+            .as_ref()
+            .map(|d| input(slots, evidence("costs", d), d));
+        // columns: items grouped by their (consequence slot, price slot)
+        let mut keys_of_columns: Vec<(Option<usize>, Option<usize>)> = Vec::new();
+        let mut columns: Vec<Column> = Vec::new();
+        let mut item_column = Vec::new();
+        for item in &iv.items {
+            let shared = !iv.independent && !item.independent;
+            let scoped = |what: &str, per: FactorScope| -> String {
+                match per {
+                    FactorScope::Item if shared => format!("{what}:item:{}", item.id),
+                    FactorScope::Item => own(&format!("{what}:item:{}", item.id)),
+                    FactorScope::Area if shared => format!("{what}:area:{}", item.area),
+                    FactorScope::Area => own(&format!("{what}:area:{}", item.area)),
+                    FactorScope::All if !iv.independent => format!("{what}:all"),
+                    FactorScope::All => own(&format!("{what}:all")),
+                }
+            };
+            let c = unc
+                .consequences
+                .as_ref()
+                .map(|sd| input(slots, scoped("consequences", sd.per), &sd.dist));
+            let p = unc
+                .prices
+                .as_ref()
+                .map(|sd| input(slots, scoped("prices", sd.per), &sd.dist));
+            let key = (c.as_ref().map(|i| i.slot), p.as_ref().map(|i| i.slot));
+            let col = match keys_of_columns.iter().position(|k| *k == key) {
+                Some(j) => j,
+                None => {
+                    keys_of_columns.push(key);
+                    columns.push(Column {
+                        consequences: c,
+                        prices: p,
+                    });
+                    columns.len() - 1
+                }
+            };
+            item_column.push(col);
+        }
+        let n_keys = lin.keys.len();
+        let n_cols = columns.len();
+        let has_during: Vec<bool> = (0..n_cols)
+            .map(|c| {
+                (0..lin.items()).any(|i| {
+                    item_column[i] == c && lin.during[i].iter().flatten().any(|x| *x != 0.0)
+                })
+            })
+            .collect();
+        let during_columns: Vec<usize> = (0..n_cols).filter(|c| has_during[*c]).collect();
+        let used = n_cols + during_columns.len() + 2;
+        let width = used.div_ceil(LANES) * LANES;
+        let cost_at = n_cols + during_columns.len();
+        // per key, per year (all years): the discounted coefficient row
+        let mut year_rows = vec![vec![0.0; width]; n_keys * lin.len];
+        let mut undiscounted = vec![vec![0.0; width]; n_keys * lin.len];
+        for k in 0..n_keys {
+            for t in 0..lin.len {
+                let r = &mut year_rows[k * lin.len + t];
+                for i in 0..lin.items() {
+                    let c = item_column[i];
+                    r[c] += lin.success[i][k][t];
+                    if let Some(j) = during_columns.iter().position(|d| *d == c) {
+                        r[n_cols + j] += lin.during[i][k][t];
+                    }
+                }
+                r[cost_at] = -lin.costs[k][t];
+                r[cost_at + 1] = lin.saved[k][t];
+                let d = lin.discount[t];
+                undiscounted[k * lin.len + t] = r.iter().map(|x| x / d).collect();
+            }
+        }
+        let mut pv_rows = vec![0.0; n_keys * width];
+        let mut cum_rows = vec![0.0; n_keys * h * width];
+        let mut net_rows = vec![0.0; n_keys * h * width];
+        for k in 0..n_keys {
+            for t in 0..lin.len {
+                let r = &year_rows[k * lin.len + t];
+                if lin.in_period[t] {
+                    for (a, b) in pv_rows[k * width..(k + 1) * width].iter_mut().zip(r) {
+                        *a += b;
+                    }
+                }
+            }
+            let mut acc = vec![0.0; width];
+            for t in 0..h {
+                for (a, b) in acc.iter_mut().zip(&year_rows[k * lin.len + t]) {
+                    *a += b;
+                }
+                let at = (k * h + t) * width;
+                cum_rows[at..at + width].copy_from_slice(&acc);
+                net_rows[at..at + width].copy_from_slice(&undiscounted[k * lin.len + t]);
+            }
+        }
+        // monotonicity: every x entry is ≥ 0 when factors cannot go negative
+        let nonneg = |i: &Option<Input>| i.as_ref().is_none_or(|i| i.sampler.lower_bound() >= 0.0);
+        let x_nonneg = columns
+            .iter()
+            .all(|c| nonneg(&c.consequences) && nonneg(&c.prices))
+            && nonneg(&costs)
+            && (success.is_some() || iv.success_rate >= 0.0);
+        let monotone_from = (0..n_keys)
+            .map(|k| {
+                if !x_nonneg {
+                    return h;
+                }
+                let mut from = h;
+                for t in (1..h).rev() {
+                    if year_rows[k * lin.len + t].iter().all(|x| *x >= 0.0) {
+                        from = t;
+                    } else {
+                        break;
+                    }
+                }
+                from
+            })
+            .collect();
+        let ones = vec![1.0; lin.items()];
+        Ok(IvPlan {
+            id: iv.id.clone(),
+            keys: lin.keys.clone(),
+            start_year: lin.start_year,
+            horizon: h,
+            success_rate: iv.success_rate,
+            success,
+            costs,
+            columns,
+            during_columns,
+            width,
+            pv_rows,
+            cum_rows,
+            net_rows,
+            monotone_from,
+            centre: lin.pv(iv.success_rate, &ones, 1.0),
+        })
+    }
+}

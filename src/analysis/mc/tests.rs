@@ -1,0 +1,282 @@
+//! Statistical tests with known answers, reproducibility and comparison.
+
+use super::*;
+use crate::dist::Dist;
+use crate::kb::KnowledgeBase;
+use std::path::Path;
+
+fn kb() -> KnowledgeBase {
+    KnowledgeBase::load(Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/knowledge"))).unwrap()
+}
+
+fn parse(text: &str) -> Scenario {
+    crate::scenario::parse(Path::new("test.toml"), text, &kb()).expect("valid scenario")
+}
+
+fn opt(draws: u64, seed: u64) -> Options {
+    Options {
+        draws,
+        seed,
+        interval: 0.9,
+        confidence: Some(0.8),
+        by_year: false,
+    }
+}
+
+/// 100 participants, one own item saving 1 unit × 1.000 kr. per successful participant in
+/// year 2025, costs 20.000 kr. in 2024, no discounting: PV(s) = 100.000·s − 20.000.
+const LINEAR: &str = r#"
+[settings]
+price_year = 2024
+discount_rate = 0.0
+[[intervention]]
+id = "a"
+start_year = 2024
+years = 1
+course_years = 1.0
+participants = [100]
+success_rate = 0.3
+result_period = [2024, 2030]
+costs = { kommune = [20000] }
+[[intervention.consequence]]
+item = "x"
+name = "X"
+area = "egen"
+unit = "stk"
+kind = "expenditure"
+values = [-1]
+fade = false
+prices = { kommune = 1000 }
+"#;
+
+fn with_uncertainty(extra: &str) -> String {
+    format!("{LINEAR}[intervention.uncertainty]\n{extra}\n")
+}
+
+fn run1(sc: &Scenario, o: &Options) -> McResult {
+    run(sc, "kb", o, &|_| {}).unwrap().remove(0)
+}
+
+#[test]
+fn uniform_success_rate_gives_a_uniform_pv_with_exact_quantiles() {
+    // s ~ U(0.1, 0.5) → PV ~ U(−10.000, 30.000): p_q = −10.000 + 40.000·q; P(PV > 0) = 0.75
+    let sc = parse(&with_uncertainty(
+        "success_rate = { dist = \"uniform\", min = 0.1, max = 0.5 }",
+    ));
+    let r = run1(&sc, &opt(200_000, 1));
+    let s = r.pv.get("total").unwrap();
+    let range = 40_000.0;
+    for (q, got) in [
+        (0.01, s.p1),
+        (0.05, s.p5),
+        (0.25, s.p25),
+        (0.5, s.p50),
+        (0.75, s.p75),
+        (0.95, s.p95),
+        (0.99, s.p99),
+    ] {
+        let want = -10_000.0 + range * q;
+        assert!((got - want).abs() < 0.005 * range, "p{q}: {got} vs {want}");
+    }
+    assert!((s.interval[0] - s.p5).abs() < 1e-9 && (s.interval[1] - s.p95).abs() < 1e-9);
+    assert!((s.p_positive - 0.75).abs() < 0.005);
+    assert!((s.mean - 10_000.0).abs() < 100.0);
+    // sd of U(a, b) = (b − a)/√12
+    assert!((s.sd - range / 12f64.sqrt()).abs() < 0.01 * range / 12f64.sqrt());
+    // break-even in 2025 exactly when s ≥ 0.2 (75 %), else none
+    let b = r.break_even_year.get("total").unwrap();
+    assert_eq!(b.p50, Some(2025.0));
+    assert!((b.share_none - 0.25).abs() < 0.005);
+    // region and stat get nothing: PV 0, never > 0
+    assert_eq!(r.pv.get("region").unwrap().p_positive, 0.0);
+    // required rate without other uncertainty: 20.000 / 100.000 = 0.2 for any confidence
+    let req = r.required_success_rate.as_ref().unwrap();
+    assert!((req.success_rate.get("total").unwrap().unwrap() - 0.2).abs() < 1e-12);
+    assert_eq!(*req.success_rate.get("region").unwrap(), None);
+}
+
+#[test]
+fn independent_factors_add_up_to_the_known_mean_and_variance() {
+    // three items worth 50.000, 100.000 and 150.000 at s = 0.5, each × U(0.8, 1.2):
+    // mean 300.000 − 20.000; var = 0.4²/12 · (5² + 10² + 15²)·10⁸
+    let text = LINEAR.replace("success_rate = 0.3", "success_rate = 0.5").replace(
+        "prices = { kommune = 1000 }",
+        "prices = { kommune = 1000 }\n[[intervention.consequence]]\nitem = \"y\"\nname = \"Y\"\narea = \"egen\"\nunit = \"stk\"\nkind = \"expenditure\"\nvalues = [-1]\nfade = false\nprices = { kommune = 2000 }\n[[intervention.consequence]]\nitem = \"z\"\nname = \"Z\"\narea = \"egen\"\nunit = \"stk\"\nkind = \"expenditure\"\nvalues = [-1]\nfade = false\nprices = { kommune = 3000 }",
+    );
+    let sc = parse(&format!(
+        "{text}[intervention.uncertainty]\nconsequences = {{ dist = \"uniform\", min = 0.8, max = 1.2, per = \"item\" }}\n"
+    ));
+    let n = 200_000;
+    let r = run1(&sc, &opt(n, 3));
+    let s = r.pv.get("total").unwrap();
+    let sd = (0.16 / 12.0 * 3.5e10f64).sqrt();
+    assert!(
+        (s.mean - 280_000.0).abs() < 4.0 * sd / (n as f64).sqrt(),
+        "{}",
+        s.mean
+    );
+    assert!((s.sd - sd).abs() < 0.01 * sd, "{} vs {sd}", s.sd);
+    assert_eq!(r.inputs.len(), 3);
+    // one factor for all: var = 0.4²/12 · 300.000²
+    let all = sc_with_scope(&text, "all");
+    let s = run1(&all, &opt(n, 3)).pv.get("total").unwrap().clone();
+    let sd_all = (0.16f64 / 12.0).sqrt() * 300_000.0;
+    assert!((s.sd - sd_all).abs() < 0.01 * sd_all);
+}
+
+fn sc_with_scope(text: &str, per: &str) -> Scenario {
+    parse(&format!(
+        "{text}[intervention.uncertainty]\nconsequences = {{ dist = \"uniform\", min = 0.8, max = 1.2, per = \"{per}\" }}\n"
+    ))
+}
+
+#[test]
+fn zero_width_distributions_give_the_deterministic_result() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let mut sc =
+        crate::scenario::load(Path::new(&format!("{root}/scenarios/cti.toml")), &kb()).unwrap();
+    let s0 = sc.interventions[0].success_rate;
+    let u = &mut sc.interventions[0].uncertainty;
+    u.success_rate = Some(Dist::Triangular {
+        min: s0,
+        mode: s0,
+        max: s0,
+    });
+    for d in [&mut u.consequences, &mut u.prices].into_iter().flatten() {
+        d.dist = Dist::Uniform { min: 1.0, max: 1.0 };
+    }
+    u.costs = Some(Dist::Normal {
+        mean: 1.0,
+        sd: 0.0,
+        min: None,
+        max: None,
+    });
+    let r = run1(&sc, &opt(5_000, 1));
+    let c = crate::model::calculate(&sc, &sc.interventions[0]);
+    for (key, s) in &r.pv.0 {
+        let want = *c.pv.get(key).unwrap();
+        for got in [s.mean, s.p1, s.p50, s.p99, s.interval[0], s.interval[1]] {
+            assert!((got - want).abs() < 1e-6, "{key}: {got} vs {want}");
+        }
+        assert!(s.sd < 1e-6);
+        let be = r.break_even_year.get(key).unwrap();
+        match c.break_even_year.get(key).unwrap() {
+            Some(y) => assert_eq!(be.p50, Some(f64::from(*y))),
+            None => assert_eq!(be.share_none, 1.0),
+        }
+    }
+}
+
+#[test]
+fn the_same_seed_gives_identical_results_on_one_and_two_threads() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let sc = crate::scenario::load(
+        Path::new(&format!("{root}/scenarios/sammenligning.toml")),
+        &kb(),
+    )
+    .unwrap();
+    let o = Options {
+        by_year: true,
+        ..opt(30_000, 9)
+    };
+    let json = |threads: usize| {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        pool.install(|| serde_json::to_string(&compare(&sc, "kb", &o, &|_| {}).unwrap()).unwrap())
+    };
+    let one = json(1);
+    assert_eq!(one, json(2));
+    assert_eq!(one, json(3));
+    // a different seed gives different numbers
+    let other =
+        serde_json::to_string(&compare(&sc, "kb", &opt(30_000, 10), &|_| {}).unwrap()).unwrap();
+    assert_ne!(one, other);
+}
+
+#[test]
+fn an_intervention_compared_with_itself() {
+    let one = with_uncertainty(
+        "success_rate = { dist = \"triangular\", min = 0.1, mode = 0.3, max = 0.5 }\ncosts = { dist = \"pert\", min = 0.9, mode = 1.0, max = 1.4 }",
+    );
+    let second = one[one.find("[[intervention]]").unwrap()..].replace("id = \"a\"", "id = \"b\"");
+    let sc = parse(&format!("{one}{second}"));
+    let c = compare(&sc, "kb", &opt(20_000, 5), &|_| {}).unwrap();
+    let p = &c.pairs[0];
+    assert_eq!(p.p_a_better, 0.5);
+    assert_eq!(p.overlap_share, 1.0);
+    let i = c.interventions[0].pv.get("total").unwrap().interval;
+    assert_eq!(p.interval_overlap, Some(i));
+    // the portfolio of two identical interventions is twice one of them
+    assert!((c.portfolio.low - 2.0 * i[0]).abs() < 1e-6 * i[0].abs().max(1.0) + 1.0);
+}
+
+#[test]
+fn portfolio_low_is_above_the_sum_of_lows_for_independent_interventions() {
+    let one = with_uncertainty("success_rate = { dist = \"uniform\", min = 0.1, max = 0.5 }");
+    let second = one[one.find("[[intervention]]").unwrap()..]
+        .replace("id = \"a\"", "id = \"b\"\nindependent = true");
+    let sc = parse(&format!("{one}{second}"));
+    let c = compare(&sc, "kb", &opt(50_000, 2), &|_| {}).unwrap();
+    // independent: the sum's low end (≈ −10.000·2 + spread) is above the sum of low ends
+    assert!(c.portfolio.low > c.portfolio.sum_of_lows + 1_000.0);
+    // P(a > b) ≈ 0.5 for two independent copies
+    assert!((c.pairs[0].p_a_better - 0.5).abs() < 0.01);
+    // budget year 2024: the costs, −20.000 per intervention, no uncertainty
+    let y = &c.portfolio.by_year[0];
+    assert_eq!(y.year, 2024);
+    assert!((y.net.get("total").unwrap().low + 40_000.0).abs() < 1e-6);
+}
+
+#[test]
+fn required_rate_at_confidence_gives_that_chance() {
+    // factor uncertainty only; at the required rate, P(PV ≥ 0) should be about 80 %
+    let text = format!(
+        "{LINEAR}[intervention.uncertainty]\nconsequences = {{ dist = \"uniform\", min = 0.5, max = 1.5, per = \"item\" }}\n"
+    );
+    let sc = parse(&text);
+    let r = run1(&sc, &opt(100_000, 4));
+    let s = r
+        .required_success_rate
+        .unwrap()
+        .success_rate
+        .get("total")
+        .unwrap()
+        .unwrap();
+    // PV = 100.000·s·f − 20.000 ≥ 0 ⇔ f ≥ 0.2/s; P = (1.5 − 0.2/s) = 0.8 ⇒ s = 0.2/0.7
+    assert!((s - 0.2 / 0.7).abs() < 0.003, "{s}");
+}
+
+#[test]
+fn split_incentive_counts_actor_losses_while_the_total_gains() {
+    // kommune pays 20.000 and gains nothing; stat gains 100.000·s
+    let text = LINEAR.replace("prices = { kommune = 1000 }", "prices = { stat = 1000 }")
+        + "[intervention.uncertainty]\nsuccess_rate = { dist = \"uniform\", min = 0.1, max = 0.5 }\n";
+    let r = run1(&parse(&text), &opt(100_000, 6));
+    let s = r.split_incentive.unwrap();
+    // total > 0 ⇔ s > 0.2 (75 %); kommune always loses
+    assert!((s.loses_while_total_gains.get("kommune").unwrap() - 0.75).abs() < 0.01);
+    assert_eq!(
+        *s.loses_while_total_gains.get("region").unwrap(),
+        s.patterns
+            .iter()
+            .filter(|p| p.gains.contains(&"total".to_string()))
+            .map(|p| p.share)
+            .sum::<f64>()
+    );
+}
+
+#[test]
+fn bad_options_are_refused() {
+    assert!(check(&opt(1, 1)).unwrap_err().contains("draws"));
+    let mut o = opt(100, 1);
+    o.interval = 1.2;
+    assert!(check(&o).unwrap_err().contains("interval"));
+    let sc = parse(LINEAR);
+    assert!(
+        compare(&sc, "kb", &opt(100, 1), &|_| {})
+            .unwrap_err()
+            .contains("two or more")
+    );
+}
