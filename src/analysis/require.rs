@@ -63,6 +63,8 @@ pub struct RequireResult {
     pub details: Keyed<Requirement>,
     /// s* per actor and total for result periods [S, S + L − 1], L = 1..20.
     pub by_period: Vec<PeriodRow>,
+    /// Other inputs solved for the same target (bisection), at the assumed success rate.
+    pub other_inputs: Keyed<crate::analysis::grid::OtherInputs>,
 }
 
 /// One period length of the actors × period table.
@@ -223,6 +225,21 @@ pub fn run(sc: &Scenario, target: &Target) -> Result<Vec<RequireResult>, String>
             ),
             details: Keyed(details),
             by_period,
+            other_inputs: {
+                let e = crate::analysis::grid::Evaluator::new(sc, iv);
+                Keyed(
+                    a.keys
+                        .iter()
+                        .enumerate()
+                        .map(|(k, key)| {
+                            (
+                                key.clone(),
+                                crate::analysis::grid::other_inputs(&e, k, targets[k]),
+                            )
+                        })
+                        .collect(),
+                )
+            },
         });
     }
     Ok(out)

@@ -3,6 +3,7 @@
 //! 2 usage error.
 
 mod calc;
+mod grid;
 mod knowledge;
 mod mc;
 mod new;
@@ -102,6 +103,31 @@ Examples:
         /// Target: the present value of another intervention in the file, actor by actor
         #[arg(long = "match", value_name = "ID")]
         r#match: Option<String>,
+    },
+    /// Scenario grid: the result over every combination of chosen input values.
+    #[command(after_help = "\
+Inputs (NAME): success_rate, participants (starters per year; costs unchanged), cost_factor,
+consequence_factor, consequence_factor:<area>, period (years from the start year),
+discount_rate, price_year, target_group, success_goal (ids from the knowledge base).
+Values (SPEC): FROM:TO:STEP (inclusive) or a list V1,V2,…
+
+Examples:
+  soem grid scenarios/cti.toml --vary success_rate=0.05:0.30:0.05 --vary period=5,8,10
+  soem grid scenarios/cti.toml --vary target_group=hjemloese,psykiske-vanskeligheder
+  soem grid scenarios/cti.toml --vary success_rate=0:1:0.01 --vary cost_factor=0.5:1.5:0.01 --out grid.parquet
+  soem grid scenarios/cti.toml                        # the [[grid]] tables declared in the file")]
+    Grid {
+        /// Scenario file (TOML, SPEC §5)
+        file: PathBuf,
+        /// A dimension NAME=FROM:TO:STEP or NAME=V1,V2,… (repeat for more dimensions)
+        #[arg(long = "vary", value_name = "NAME=SPEC")]
+        vary: Vec<String>,
+        /// Write every point to FILE (.csv, .parquet or .json) instead of printing
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// Replace FILE if it exists
+        #[arg(long)]
+        force: bool,
     },
     /// Tornado: which inputs move the result most (each item, area, success rate, costs, prices,
     /// discount rate, one at a time).
@@ -298,6 +324,20 @@ pub fn run(cli: &Cli) -> Result<String> {
                 (None, None) => crate::analysis::require::Target::BreakEven,
             };
             require::run(&sc, &t, cli.format, cli.lang)
+        }
+        Command::Grid {
+            file,
+            vary,
+            out,
+            force,
+        } => {
+            let dims = vary
+                .iter()
+                .map(|v| crate::scenario::vary::parse(v).map_err(|e| anyhow::anyhow!("--vary {e}")))
+                .collect::<Result<Vec<_>>>()?;
+            let kb = load_kb(cli)?;
+            let sc = load_scenario(file, &kb)?;
+            grid::run(&sc, &kb, dims, out.as_deref(), *force, cli.format, cli.lang)
         }
         Command::Tornado {
             file,

@@ -4,9 +4,10 @@ use anyhow::{Result, anyhow};
 
 use super::Format;
 use super::table::{actor_label, new as table};
+use crate::analysis::grid::Solved;
 use crate::analysis::require::{RequireResult, Target, run as analyse};
 use crate::scenario::Scenario;
-use crate::text::{Lang, kr, pct};
+use crate::text::{Lang, dec, kr, pct};
 
 /// Runs the analysis and renders it.
 pub fn run(sc: &Scenario, target: &Target, format: Format, lang: Lang) -> Result<String> {
@@ -125,6 +126,54 @@ fn text(results: &[RequireResult], lang: Lang) -> String {
             })
             .collect();
         out += &table(header, rows, 1);
+        out += &format!(
+            "\n{}\n",
+            lang.t(
+                "Andre input, der når samme mål (resten som antaget)",
+                "Other inputs that reach the same target (the rest as assumed)"
+            )
+        );
+        let found = |s: &Solved, f: &dyn Fn(f64) -> String| match s {
+            Solved::Found { value } => f(*value),
+            Solved::AlwaysMet { .. } => lang
+                .t("nås for alle værdier", "met at any value")
+                .to_string(),
+            Solved::NotInRange { from, to } => format!(
+                "{} {}–{}",
+                lang.t("ingen værdi i", "no value in"),
+                f(*from),
+                f(*to)
+            ),
+        };
+        let rows = r
+            .other_inputs
+            .0
+            .iter()
+            .map(|(k, o)| {
+                vec![
+                    actor_label(k, lang),
+                    found(&o.max_cost_per_participant, &|v| kr(v, lang)),
+                    found(&o.min_consequence_factor, &|v| dec(v, 3, lang)),
+                    found(&o.min_participants, &|v| dec(v, 1, lang)),
+                ]
+            })
+            .collect();
+        out += &table(
+            vec![
+                lang.t("Aktør", "Actor").into(),
+                lang.t(
+                    "Højeste omkostning pr. deltager",
+                    "Highest cost per participant",
+                )
+                .into(),
+                lang.t("Mindste konsekvensfaktor", "Smallest consequence factor")
+                    .into(),
+                lang.t("Færreste deltagere pr. år", "Fewest participants per year")
+                    .into(),
+            ],
+            rows,
+            1,
+        );
         out += "\n";
     }
     out

@@ -3,6 +3,7 @@
 //! the value and what is allowed.
 
 pub mod raw;
+pub mod vary;
 
 use std::collections::{BTreeMap, HashSet};
 use std::ops::Range;
@@ -253,6 +254,15 @@ pub struct Settings {
     pub tax_on_transfers: Vec<f64>,
 }
 
+/// A grid declared in the scenario file (`[[grid]]`).
+#[derive(Debug, Clone, Serialize)]
+pub struct GridDecl {
+    /// Name (default `grid N`).
+    pub name: String,
+    /// The dimensions.
+    pub vary: Vec<vary::Dimension>,
+}
+
 /// Monte Carlo settings (`[monte_carlo]`).
 #[derive(Debug, Clone, Serialize)]
 pub struct MonteCarloSettings {
@@ -277,6 +287,8 @@ pub struct Scenario {
     pub interventions: Vec<Intervention>,
     /// Monte Carlo settings.
     pub monte_carlo: MonteCarloSettings,
+    /// Grids declared in the file.
+    pub grids: Vec<GridDecl>,
     /// The logbook: every note and source in the file.
     pub logbook: Vec<LogEntry>,
     /// Every item whose numbers are illustrative (not from the reference material).
@@ -547,6 +559,33 @@ impl Validator<'_> {
                 }
             }
         };
+        let mut grids = Vec::new();
+        for (n, g) in raw.grid.iter().enumerate() {
+            let gr = g.get_ref();
+            log(
+                &mut logbook,
+                &format!("grid[{}]", n + 1),
+                &gr.note,
+                &gr.source,
+            );
+            let mut dims = Vec::new();
+            for v in gr.vary.get_ref() {
+                let d = vary::parse(v.get_ref())
+                    .map_err(|m| self.at(v, format!("grid[{}].vary", n + 1), m))?;
+                dims.push(d);
+            }
+            if dims.is_empty() {
+                return Err(self.at(
+                    &gr.vary,
+                    format!("grid[{}].vary", n + 1),
+                    "a grid needs at least one dimension, e.g. vary = [\"success_rate=0.05:0.30:0.05\"]",
+                ));
+            }
+            grids.push(GridDecl {
+                name: gr.name.clone().unwrap_or_else(|| format!("grid {}", n + 1)),
+                vary: dims,
+            });
+        }
         let title = raw.title.clone().unwrap_or_else(|| {
             self.path
                 .file_stem()
@@ -559,6 +598,7 @@ impl Validator<'_> {
             settings,
             interventions,
             monte_carlo,
+            grids,
             logbook,
             illustrative,
             warnings,

@@ -30,6 +30,9 @@ pub struct RawFile {
     pub intervention: Vec<Spanned<RawIntervention>>,
     /// `[monte_carlo]`.
     pub monte_carlo: Option<Spanned<RawMonteCarlo>>,
+    /// `[[grid]]`: scenario grids a report includes.
+    #[serde(default)]
+    pub grid: Vec<Spanned<RawGrid>>,
     /// Logbook note.
     pub note: Option<String>,
     /// Logbook source.
@@ -114,6 +117,16 @@ pub struct RawMonteCarlo {
     pub draws: Option<Spanned<i64>>,
     pub seed: Option<Spanned<i64>>,
     pub interval: Option<Spanned<f64>>,
+    pub note: Option<String>,
+    pub source: Option<String>,
+}
+
+/// `[[grid]]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawGrid {
+    pub name: Option<String>,
+    pub vary: Spanned<Vec<Spanned<String>>>,
     pub note: Option<String>,
     pub source: Option<String>,
 }
