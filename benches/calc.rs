@@ -20,7 +20,7 @@ fn calc(c: &mut Criterion) {
     g.bench_function("prepared_net_cti", |b| {
         b.iter(|| black_box(p.net(black_box(0.14))))
     });
-    let big = soem::scenario::load(Path::new("../shared/bench/mc40.toml"), &kb);
+    let big = soem::scenario::load(Path::new("benches/data/mc40.toml"), &kb);
     if let Ok(big) = big {
         g.bench_function("calculate_mc40", |b| {
             b.iter(|| black_box(calculate(&big, &big.interventions[0])))

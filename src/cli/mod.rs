@@ -120,8 +120,8 @@ Examples:
         /// Scenario file (TOML, SPEC §5)
         file: PathBuf,
         /// A dimension NAME=FROM:TO:STEP or NAME=V1,V2,… (repeat for more dimensions)
-        #[arg(long = "vary", value_name = "NAME=SPEC")]
-        vary: Vec<String>,
+        #[arg(long = "vary", value_name = "NAME=SPEC", value_parser = crate::scenario::vary::parse)]
+        vary: Vec<crate::scenario::vary::Dimension>,
         /// Write every point to FILE (.csv, .parquet or .json) instead of printing
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
@@ -331,10 +331,7 @@ pub fn run(cli: &Cli) -> Result<String> {
             out,
             force,
         } => {
-            let dims = vary
-                .iter()
-                .map(|v| crate::scenario::vary::parse(v).map_err(|e| anyhow::anyhow!("--vary {e}")))
-                .collect::<Result<Vec<_>>>()?;
+            let dims = vary.clone();
             let kb = load_kb(cli)?;
             let sc = load_scenario(file, &kb)?;
             grid::run(&sc, &kb, dims, out.as_deref(), *force, cli.format, cli.lang)

@@ -1,0 +1,270 @@
+//! Command-line tests of the drivers: tornado, grid, mc and compare on every shipped scenario,
+//! JSON shapes of SPEC §7, reproducibility across thread counts, bad arguments.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+fn soem() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_soem"));
+    c.current_dir(env!("CARGO_MANIFEST_DIR"));
+    c
+}
+
+fn json(args: &[&str]) -> serde_json::Value {
+    let out = soem()
+        .args(args)
+        .args(["--format", "json"])
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("valid JSON")
+}
+
+fn scenarios() -> Vec<String> {
+    let mut v: Vec<PathBuf> =
+        std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios"))
+            .expect("scenarios/")
+            .map(|e| e.expect("entry").path())
+            .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+            .collect();
+    v.sort();
+    v.into_iter()
+        .map(|p| p.to_string_lossy().into_owned())
+        .collect()
+}
+
+#[test]
+fn every_driver_runs_on_every_shipped_scenario_in_both_languages() {
+    for p in scenarios() {
+        for lang in ["da", "en"] {
+            for args in [
+                vec!["tornado", &p],
+                vec!["require", &p],
+                vec!["mc", &p, "--draws", "2000"],
+                vec![
+                    "grid",
+                    &p,
+                    "--vary",
+                    "success_rate=0.1:0.3:0.1",
+                    "--vary",
+                    "period=5,10",
+                ],
+            ] {
+                soem().args(&args).args(["--lang", lang]).assert().success();
+            }
+        }
+        // SPEC §7 shapes
+        let t = json(&["tornado", &p]);
+        let first = &t[0];
+        assert!(first["id"].is_string() && first["base"].is_number(), "{p}");
+        let bars = first["bars"].as_array().expect("bars");
+        for w in bars.windows(2) {
+            assert!(w[0]["swing"].as_f64() >= w[1]["swing"].as_f64());
+        }
+        for b in bars {
+            for k in ["name", "low", "high", "swing"] {
+                assert!(!b[k].is_null(), "{p}: bar without {k}");
+            }
+        }
+        let m = json(&["mc", &p, "--draws", "2000", "--seed", "3"]);
+        let m = &m[0];
+        assert_eq!(m["draws"], 2000);
+        assert_eq!(m["seed"], 3);
+        for k in [
+            "mean",
+            "sd",
+            "p1",
+            "p5",
+            "p10",
+            "p25",
+            "p50",
+            "p75",
+            "p90",
+            "p95",
+            "p99",
+            "p_positive",
+        ] {
+            assert!(m["pv"]["total"][k].is_number(), "{p}: pv.total.{k}");
+        }
+        assert_eq!(
+            m["pv"]["total"]["interval"].as_array().map(Vec::len),
+            Some(2)
+        );
+        for k in ["p10", "p50", "p90", "share_none"] {
+            assert!(m["break_even_year"]["total"].get(k).is_some(), "{p}: {k}");
+        }
+        assert!(m["provenance"]["scenario"].is_string());
+    }
+}
+
+#[test]
+fn compare_has_the_spec_shape_and_states_the_risk() {
+    let c = json(&["compare", "scenarios/sammenligning.toml", "--draws", "5000"]);
+    let pair = &c["pairs"][0];
+    for k in ["a", "b", "p_a_better", "interval_overlap", "overlap_share"] {
+        assert!(pair.get(k).is_some(), "pairs[0].{k}");
+    }
+    assert!(c["portfolio"]["low"].is_number() && c["portfolio"]["sum_of_lows"].is_number());
+    soem()
+        .args(["compare", "scenarios/sammenligning.toml", "--draws", "5000"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "risiko for at vælge den forkerte indsats",
+        ))
+        .stdout(
+            predicate::str::contains("Minimumstal").or(predicate::str::contains("minimumstal")),
+        );
+    // one intervention cannot be compared
+    soem()
+        .args(["compare", "scenarios/cti.toml"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("two or more"));
+}
+
+#[test]
+fn mc_is_identical_on_one_and_two_threads_and_quiet_when_piped() {
+    let run = |threads: &str| {
+        soem()
+            .env("RAYON_NUM_THREADS", threads)
+            .args([
+                "mc",
+                "scenarios/sammenligning.toml",
+                "--draws",
+                "20000",
+                "--format",
+                "json",
+            ])
+            .output()
+            .expect("runs")
+    };
+    let (a, b) = (run("1"), run("2"));
+    assert!(a.status.success());
+    assert_eq!(a.stdout, b.stdout);
+    assert!(
+        a.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&a.stderr)
+    );
+}
+
+#[test]
+fn grid_writes_csv_and_parquet_files_and_never_overwrites() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for name in ["g.csv", "g.parquet"] {
+        let out = dir.path().join(name);
+        let out_s = out.to_string_lossy().into_owned();
+        let args = [
+            "grid",
+            "scenarios/cti.toml",
+            "--vary",
+            "success_rate=0.1:0.2:0.05",
+            "--vary",
+            "cost_factor=0.8,1.2",
+            "--out",
+            &out_s,
+        ];
+        soem()
+            .args(args)
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("6"));
+        let bytes = std::fs::read(&out).expect("written");
+        if name.ends_with(".csv") {
+            let text = String::from_utf8(bytes).expect("utf-8");
+            assert!(text.starts_with("intervention,success_rate,cost_factor,pv_total"));
+            assert_eq!(text.lines().count(), 7);
+        } else {
+            assert_eq!(&bytes[..4], b"PAR1");
+        }
+        soem()
+            .args(args)
+            .assert()
+            .code(1)
+            .stderr(predicate::str::contains("--force"));
+    }
+}
+
+#[test]
+fn grid_declared_in_the_file_runs_without_vary() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/cti.toml"),
+    )
+    .expect("cti")
+        + "\n[[grid]]\nname = \"rate and period\"\nvary = [\"success_rate=0.1,0.2\", \"period=5,10\"]\n";
+    let f = dir.path().join("g.toml");
+    std::fs::write(&f, text).expect("write");
+    let v = json(&["grid", &f.to_string_lossy()]);
+    assert_eq!(v[0]["name"], "rate and period");
+    assert_eq!(v[0]["rows"].as_array().map(Vec::len), Some(4));
+    assert_eq!(v[0]["matrix"]["pv"].as_array().map(Vec::len), Some(2));
+    // a bad declared grid names the file, line and field
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(
+        &bad,
+        std::fs::read_to_string(&f)
+            .expect("read")
+            .replace("period=5,10", "perod=5"),
+    )
+    .expect("write");
+    soem()
+        .args(["grid", &bad.to_string_lossy()])
+        .assert()
+        .code(1)
+        .stderr(
+            predicate::str::contains("grid[1].vary")
+                .and(predicate::str::contains("did you mean \"period\"")),
+        );
+}
+
+#[test]
+fn bad_driver_arguments_are_usage_errors_or_clear_data_errors() {
+    for (vary, fragment) in [
+        ("success_rate", "NAME=FROM:TO:STEP"),
+        ("success_rate=0.3:0.1:0.1", "FROM ≤ TO"),
+        ("period=2.5", "whole number"),
+        ("cost_factor=x", "not a number"),
+        ("sucess_rate=0.1", "did you mean \"success_rate\""),
+    ] {
+        soem()
+            .args(["grid", "scenarios/cti.toml", "--vary", vary])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(fragment));
+    }
+    soem()
+        .args(["tornado", "scenarios/cti.toml", "--actor", "kommunen"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("kommune"));
+    soem()
+        .args(["tornado", "scenarios/cti.toml", "--discount", "0.02"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("two numbers"));
+    soem()
+        .args(["mc", "scenarios/cti.toml", "--draws", "1"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("draws"));
+    soem()
+        .args(["mc", "scenarios/cti.toml", "--interval", "1.5"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("interval"));
+    for cmd in ["tornado", "grid", "mc", "compare"] {
+        soem()
+            .args([cmd, "--help"])
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("Example"));
+    }
+}
