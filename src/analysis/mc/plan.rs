@@ -197,8 +197,7 @@ impl IvPlan {
         for k in 0..n_keys {
             for t in 0..lin.len {
                 let r = &mut year_rows[k * lin.len + t];
-                for i in 0..lin.items() {
-                    let c = item_column[i];
+                for (i, &c) in item_column.iter().enumerate() {
                     r[c] += lin.success[i][k][t];
                     if let Some(j) = during_columns.iter().position(|d| *d == c) {
                         r[n_cols + j] += lin.during[i][k][t];
