@@ -138,4 +138,73 @@ proptest! {
         let pv_actors: f64 = r.pv.0.iter().skip(1).map(|(_, v)| v).sum();
         prop_assert!((pv_actors - r.pv.get("total").expect("pv")).abs() < tol(pv_actors));
     }
+
+    #[test]
+    fn requirement_round_trips_to_the_target(text in scenario_text(), target in -2.0e6f64..2.0e6) {
+        let sc = parse(&text);
+        for t in [soem::analysis::require::Target::BreakEven, soem::analysis::require::Target::Amount(target)] {
+            let r = &soem::analysis::require::run(&sc, &t).expect("require")[0];
+            for (key, d) in &r.details.0 {
+                if let Some(s) = d.success_rate {
+                    let mut at = sc.clone();
+                    at.interventions[0].success_rate = s;
+                    let pv = *calculate(&at, &at.interventions[0]).pv.get(key).expect("pv");
+                    // within 1 kr. (relative for very large amounts)
+                    prop_assert!((pv - d.target).abs() < 1.0f64.max(1e-9 * d.pv_at_zero.abs()), "{key}: {pv} vs {}", d.target);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn tornado_bars_bracket_the_base_for_items(text in scenario_text(), delta in 0.0f64..0.9) {
+        let sc = parse(&text);
+        let opt = soem::analysis::tornado::Options { delta, ..Default::default() };
+        let t = &soem::analysis::tornado::run(&sc, &opt).expect("tornado")[0];
+        prop_assert!(t.bars.windows(2).all(|w| w[0].swing >= w[1].swing));
+        for b in &t.bars {
+            prop_assert!(b.low <= b.high);
+            if matches!(b.kind, soem::analysis::tornado::BarKind::Item | soem::analysis::tornado::BarKind::Area | soem::analysis::tornado::BarKind::Costs | soem::analysis::tornado::BarKind::Prices) {
+                prop_assert!(b.low <= t.base + tol(t.base) && t.base <= b.high + tol(t.base));
+            }
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    #[test]
+    fn monte_carlo_with_zero_width_inputs_is_the_deterministic_result(text in scenario_text(), seed in 0u64..1000) {
+        use soem::dist::Dist;
+        let mut sc = parse(&text);
+        let s0 = sc.interventions[0].success_rate;
+        sc.interventions[0].uncertainty.success_rate = Some(Dist::Uniform { min: s0, max: s0 });
+        sc.interventions[0].uncertainty.costs = Some(Dist::Fixed { value: 1.0 });
+        let o = soem::analysis::mc::Options { draws: 500, seed, interval: 0.9, confidence: None, by_year: false };
+        let r = &soem::analysis::mc::run(&sc, "kb", &o, &|_| {}).expect("mc")[0];
+        let c = calculate(&sc, &sc.interventions[0]);
+        for (key, st) in &r.pv.0 {
+            let want = *c.pv.get(key).expect("pv");
+            prop_assert!((st.mean - want).abs() < tol(want) && (st.p50 - want).abs() < tol(want));
+            let be = r.break_even_year.get(key).expect("be");
+            match c.break_even_year.get(key).expect("be") {
+                Some(y) => prop_assert_eq!(be.p50, Some(f64::from(*y))),
+                None => prop_assert_eq!(be.share_none, 1.0),
+            }
+        }
+    }
+
+    #[test]
+    fn monte_carlo_is_independent_of_the_thread_count(text in scenario_text(), seed in 0u64..1000) {
+        use soem::dist::Dist;
+        let mut sc = parse(&text);
+        sc.interventions[0].uncertainty.success_rate = Some(Dist::Triangular { min: 0.0, mode: 0.2, max: 0.6 });
+        let o = soem::analysis::mc::Options { draws: 5000, seed, interval: 0.9, confidence: Some(0.8), by_year: true };
+        let json = |n: usize| {
+            let pool = rayon::ThreadPoolBuilder::new().num_threads(n).build().expect("pool");
+            pool.install(|| serde_json::to_string(&soem::analysis::mc::run(&sc, "kb", &o, &|_| {}).expect("mc")).expect("json"))
+        };
+        prop_assert_eq!(json(1), json(2));
+    }
 }
