@@ -1,41 +1,12 @@
 //! Command-line tests: each command, JSON shape, exit codes, and bad inputs that must give exit 1
 //! with a message naming the problem — never a panic.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use assert_cmd::Command;
+mod common;
+
+use common::{json, scenarios, soem};
 use predicates::prelude::*;
-
-fn soem() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_soem"));
-    c.current_dir(env!("CARGO_MANIFEST_DIR"));
-    c
-}
-
-fn json(args: &[&str]) -> serde_json::Value {
-    let out = soem()
-        .args(args)
-        .args(["--format", "json"])
-        .output()
-        .expect("runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("valid JSON")
-}
-
-fn scenarios() -> Vec<PathBuf> {
-    let mut v: Vec<PathBuf> =
-        std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios"))
-            .expect("scenarios/")
-            .map(|e| e.expect("entry").path())
-            .filter(|p| p.extension().is_some_and(|e| e == "toml"))
-            .collect();
-    v.sort();
-    v
-}
 
 #[test]
 fn every_shipped_scenario_loads_and_runs_in_all_formats_and_languages() {

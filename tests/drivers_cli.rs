@@ -1,47 +1,17 @@
 //! Command-line tests of the drivers: tornado, grid, mc and compare on every shipped scenario,
 //! JSON shapes of SPEC §7, reproducibility across thread counts, bad arguments.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use assert_cmd::Command;
+mod common;
+
+use common::{json, scenarios, soem};
 use predicates::prelude::*;
-
-fn soem() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_soem"));
-    c.current_dir(env!("CARGO_MANIFEST_DIR"));
-    c
-}
-
-fn json(args: &[&str]) -> serde_json::Value {
-    let out = soem()
-        .args(args)
-        .args(["--format", "json"])
-        .output()
-        .expect("runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("valid JSON")
-}
-
-fn scenarios() -> Vec<String> {
-    let mut v: Vec<PathBuf> =
-        std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios"))
-            .expect("scenarios/")
-            .map(|e| e.expect("entry").path())
-            .filter(|p| p.extension().is_some_and(|e| e == "toml"))
-            .collect();
-    v.sort();
-    v.into_iter()
-        .map(|p| p.to_string_lossy().into_owned())
-        .collect()
-}
 
 #[test]
 fn every_driver_runs_on_every_shipped_scenario_in_both_languages() {
     for p in scenarios() {
+        let p = p.to_string_lossy().into_owned();
         for lang in ["da", "en"] {
             for args in [
                 vec!["tornado", &p],

@@ -447,36 +447,21 @@ pub fn other_inputs(e: &Evaluator, k: usize, target: f64) -> OtherInputs {
         },
     };
     let per_participant = e.total_costs / e.participants_sum.max(f64::MIN_POSITIVE);
-    let cost = bisect(
-        |x| {
-            let mut p = e.base();
-            p.costs = x;
-            e.pv_of(&p, k)
-        },
-        0.0,
-        SEARCH_MAX,
-        target,
-    );
-    let cons = bisect(
-        |x| {
-            let mut p = e.base();
-            p.areas.iter_mut().for_each(|f| *f = x);
-            e.pv_of(&p, k)
-        },
-        0.0,
-        SEARCH_MAX,
-        target,
-    );
-    let part = bisect(
-        |x| {
-            let mut p = e.base();
-            p.participants = x;
-            e.pv_of(&p, k)
-        },
-        0.0,
-        SEARCH_MAX,
-        target,
-    );
+    let solve = |set: &dyn Fn(&mut Point, f64)| {
+        bisect(
+            |x| {
+                let mut p = e.base();
+                set(&mut p, x);
+                e.pv_of(&p, k)
+            },
+            0.0,
+            SEARCH_MAX,
+            target,
+        )
+    };
+    let cost = solve(&|p, x| p.costs = x);
+    let cons = solve(&|p, x| p.areas.iter_mut().for_each(|f| *f = x));
+    let part = solve(&|p, x| p.participants = x);
     OtherInputs {
         max_cost_per_participant: scale(cost, per_participant),
         min_consequence_factor: cons,

@@ -49,6 +49,18 @@ fn with_progress<T>(bar: Option<ProgressBar>, f: impl FnOnce(&(dyn Fn(u64) + Syn
     out
 }
 
+/// Runs a Monte Carlo analysis with a progress bar where one belongs.
+fn analyse<T>(
+    sc: &Scenario,
+    kb_hash: &str,
+    opt: &Options,
+    format: Format,
+    f: impl FnOnce(&Scenario, &str, &Options, &(dyn Fn(u64) + Sync)) -> Result<T, String>,
+) -> Result<T> {
+    let bar = progress_bar(sc, opt, format);
+    with_progress(bar, |p| f(sc, kb_hash, opt, p)).map_err(|e| anyhow!(e))
+}
+
 /// `soem mc`.
 pub fn run(
     sc: &Scenario,
@@ -57,9 +69,7 @@ pub fn run(
     format: Format,
     lang: Lang,
 ) -> Result<String> {
-    let bar = progress_bar(sc, opt, format);
-    let results = with_progress(bar, |p| crate::analysis::mc::run(sc, kb_hash, opt, p))
-        .map_err(|e| anyhow!(e))?;
+    let results = analyse(sc, kb_hash, opt, format, crate::analysis::mc::run)?;
     match format {
         Format::Json => Ok(serde_json::to_string_pretty(&results)? + "\n"),
         Format::Csv => Ok(csv(&results)),
@@ -81,8 +91,7 @@ pub fn compare(
     format: Format,
     lang: Lang,
 ) -> Result<String> {
-    let bar = progress_bar(sc, opt, format);
-    let c = with_progress(bar, |p| compare_runs(sc, kb_hash, opt, p)).map_err(|e| anyhow!(e))?;
+    let c = analyse(sc, kb_hash, opt, format, compare_runs)?;
     match format {
         Format::Json => Ok(serde_json::to_string_pretty(&c)? + "\n"),
         Format::Csv => Ok(compare_csv(&c)),

@@ -167,6 +167,20 @@ fn break_even(p: &IvPlan, x: &[f64], k: usize) -> u8 {
     0
 }
 
+/// Zero counts of sign patterns per intervention (none when it has too many keys).
+fn empty_patterns(plan: &Plan) -> Vec<Vec<u64>> {
+    plan.ivs
+        .iter()
+        .map(|p| {
+            if p.keys.len() <= MAX_PATTERN_KEYS {
+                vec![0; 1 << p.keys.len()]
+            } else {
+                Vec::new()
+            }
+        })
+        .collect()
+}
+
 struct Job<'a> {
     chunk: usize,
     draws: usize,
@@ -184,17 +198,7 @@ fn run_chunk_generic(plan: &Plan, seed: u64, d: &Draws, job: Job<'_>) -> ChunkSt
         sum: vec![0.0; d.row],
         sum_sq: vec![0.0; d.row],
         positive: vec![0; d.row],
-        patterns: plan
-            .ivs
-            .iter()
-            .map(|p| {
-                if p.keys.len() <= MAX_PATTERN_KEYS {
-                    vec![0; 1 << p.keys.len()]
-                } else {
-                    Vec::new()
-                }
-            })
-            .collect(),
+        patterns: empty_patterns(plan),
     };
     for i in 0..job.draws {
         for v in u.iter_mut() {
@@ -313,17 +317,7 @@ pub fn run(
             })
             .collect()
     };
-    d.patterns = plan
-        .ivs
-        .iter()
-        .map(|p| {
-            if p.keys.len() <= MAX_PATTERN_KEYS {
-                vec![0; 1 << p.keys.len()]
-            } else {
-                Vec::new()
-            }
-        })
-        .collect();
+    d.patterns = empty_patterns(plan);
     for s in &stats {
         for i in 0..row {
             d.sum[i] += s.sum[i];
