@@ -305,9 +305,8 @@ impl Sampler {
     }
 
     /// The draw for the uniform `u` in (0, 1).
-    #[inline]
+    #[inline(always)]
     pub fn quantile(&self, u: f64) -> f64 {
-        use statrs::distribution::ContinuousCDF;
         match self {
             Sampler::Fixed(v) => *v,
             Sampler::Uniform(min, width) => min + u * width,
@@ -318,6 +317,16 @@ impl Sampler {
                     max - ((1.0 - u) * (max - min) * (max - mode)).sqrt()
                 }
             }
+            _ => self.quantile_slow(u),
+        }
+    }
+
+    /// The distributions that need a special function (kept out of the inner loop).
+    #[inline(never)]
+    fn quantile_slow(&self, u: f64) -> f64 {
+        use statrs::distribution::ContinuousCDF;
+        match self {
+            Sampler::Fixed(_) | Sampler::Uniform(..) | Sampler::Triangular(..) => self.quantile(u),
             Sampler::Beta(min, width, b) => min + width * b.inverse_cdf(u.clamp(0.0, 1.0)),
             Sampler::Normal(mean, sd, fa, w) => {
                 let p = (fa + u * w).clamp(1e-300, 1.0 - 1e-16);

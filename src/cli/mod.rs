@@ -159,7 +159,7 @@ Examples:
 Examples:
   soem mc scenarios/cti.toml                          # draws, seed and interval from [monte_carlo]
   soem mc scenarios/cti.toml --draws 100000 --seed 7 --interval 0.8
-  soem mc scenarios/cti.toml --confidence 0.9         # success rate for a 90 % chance of break-even
+  soem mc scenarios/cti.toml --confidence 0.8         # success rate for an 80 % chance of break-even
   soem mc scenarios/cti.toml --by-year --format json  # plus each budget year's range
 
 The same seed gives bit-identical results whatever the number of threads (RAYON_NUM_THREADS).")]
@@ -229,9 +229,10 @@ pub struct McArgs {
     /// Central interval as a share [default: the scenario's [monte_carlo] interval, else 0.9]
     #[arg(long, value_name = "SHARE")]
     pub interval: Option<f64>,
-    /// Chance of breaking even for the required success rate
-    #[arg(long, default_value_t = 0.8, value_name = "SHARE")]
-    pub confidence: f64,
+    /// Also find the success rate that gives this chance of breaking even, e.g. 0.8 (one more
+    /// pass over the draws)
+    #[arg(long, value_name = "SHARE")]
+    pub confidence: Option<f64>,
     /// Also give each budget year's range of the net (more memory: 4 bytes per draw, actor and
     /// year)
     #[arg(long)]
@@ -244,7 +245,7 @@ impl McArgs {
             draws: self.draws.unwrap_or(sc.monte_carlo.draws),
             seed: self.seed.unwrap_or(sc.monte_carlo.seed),
             interval: self.interval.unwrap_or(sc.monte_carlo.interval),
-            confidence: Some(self.confidence),
+            confidence: self.confidence,
             by_year: self.by_year,
         }
     }

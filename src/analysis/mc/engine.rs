@@ -134,37 +134,163 @@ pub(super) fn pv(p: &IvPlan, x: &[f64], k: usize) -> f64 {
     dot(x, &p.pv_rows[k * p.width..(k + 1) * p.width])
 }
 
-/// The break-even index of key k for the draw in x: the first horizon year from which the
-/// cumulative discounted net stays ≥ 0, by binary search where it is known to be nondecreasing
-/// and a backward scan elsewhere. Same answer as scanning every year.
+/// Four dot products of x with four rows, with the arithmetic of [`dot`] (bit-identical).
 #[inline(always)]
-fn break_even(p: &IvPlan, x: &[f64], k: usize) -> u8 {
-    let (h, w) = (p.horizon, p.width);
-    let cum = |t: usize| dot(x, &p.cum_rows[(k * h + t) * w..(k * h + t + 1) * w]);
-    if cum(h - 1) < 0.0 {
-        return NONE;
-    }
-    let m = p.monotone_from[k].max(1) - 1;
-    if m < h - 1 && cum(m) < 0.0 {
-        // cum(m) < 0 ≤ cum(h − 1), nondecreasing in between: find the first t with cum ≥ 0
-        let (mut lo, mut hi) = (m, h - 1);
-        while hi - lo > 1 {
-            let mid = (lo + hi) / 2;
-            if cum(mid) >= 0.0 {
-                hi = mid;
-            } else {
-                lo = mid;
+fn dot4_scalar(x: &[f64], r: [&[f64]; 4]) -> [f64; 4] {
+    [dot(x, r[0]), dot(x, r[1]), dot(x, r[2]), dot(x, r[3])]
+}
+
+/// [`dot4_scalar`] with AVX2: eight independent accumulator vectors keep both add pipes busy.
+/// Same lanes, same order, separate multiplies and adds: bit-identical with the scalar form.
+///
+/// # Safety
+/// The CPU must support AVX2, and every row must be at least as long as `x`, whose length is a
+/// multiple of [`LANES`].
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+unsafe fn dot4_avx2(x: &[f64], r: [&[f64]; 4]) -> [f64; 4] {
+    use std::arch::x86_64::*;
+    let w = x.len();
+    // SAFETY: the caller guarantees AVX2 and row lengths ≥ w; every load reads c..c+8 < w.
+    unsafe {
+        let mut lo = [_mm256_setzero_pd(); 4];
+        let mut hi = [_mm256_setzero_pd(); 4];
+        let mut c = 0;
+        while c + LANES <= w {
+            let xl = _mm256_loadu_pd(x.as_ptr().add(c));
+            let xh = _mm256_loadu_pd(x.as_ptr().add(c + 4));
+            for j in 0..4 {
+                let rl = _mm256_loadu_pd(r[j].as_ptr().add(c));
+                let rh = _mm256_loadu_pd(r[j].as_ptr().add(c + 4));
+                lo[j] = _mm256_add_pd(lo[j], _mm256_mul_pd(xl, rl));
+                hi[j] = _mm256_add_pd(hi[j], _mm256_mul_pd(xh, rh));
             }
+            c += LANES;
         }
-        return hi as u8;
+        let mut out = [0.0; 4];
+        for j in 0..4 {
+            let mut a = [0.0f64; 4];
+            _mm256_storeu_pd(a.as_mut_ptr(), _mm256_add_pd(lo[j], hi[j]));
+            out[j] = (a[0] + a[1]) + (a[2] + a[3]);
+        }
+        out
     }
-    // cum ≥ 0 from m on: scan backwards for the last negative year
-    for t in (0..m.min(h - 1)).rev() {
-        if cum(t) < 0.0 {
-            return (t + 1) as u8;
+}
+
+/// Four dot products, with AVX2 when `AVX`.
+#[inline(always)]
+fn dot4<const AVX: bool>(x: &[f64], r: [&[f64]; 4]) -> [f64; 4] {
+    #[cfg(target_arch = "x86_64")]
+    if AVX {
+        assert!(r.iter().all(|r| r.len() >= x.len()) && x.len() % LANES == 0);
+        // SAFETY: AVX is true only inside `run_chunk_avx2`, entered after detecting AVX2; the
+        // lengths are checked just above.
+        return unsafe { dot4_avx2(x, r) };
+    }
+    dot4_scalar(x, r)
+}
+
+/// Where the break-even search of one key stands.
+#[derive(Clone, Copy)]
+enum Search {
+    /// Answer known.
+    Done(u8),
+    /// cum(lo) < 0 ≤ cum(hi), nondecreasing in between.
+    Bisect(usize, usize),
+    /// cum ≥ 0 from t + 1 on: look at t next, going backwards.
+    Scan(usize),
+}
+
+/// PVs (into `pv`) and break-even indices (into `be`) of keys `k0..k0 + 4` for the draw in x.
+/// The break-even index is the first horizon year from which the cumulative discounted net
+/// stays ≥ 0: by bisection where the cumulative value is known to be nondecreasing, by a
+/// backward scan elsewhere; the four keys step together so their dot products run side by side.
+/// Same answer as scanning every year.
+#[inline(always)]
+fn keys4<const AVX: bool>(p: &IvPlan, x: &[f64], k0: usize, pv: &mut [f64; 4], be: &mut [u8; 4]) {
+    let (h, w, n) = (p.horizon, p.width, p.keys.len());
+    let zero = &p.zero_row[..];
+    let live = |j: usize| k0 + j < n;
+    let cum = |k: usize, t: usize| &p.cum_rows[(k * h + t) * w..(k * h + t + 1) * w];
+    let m = |k: usize| p.monotone_from[k].max(1) - 1;
+    fn or_zero<'a>(live: bool, row: &'a [f64], zero: &'a [f64]) -> &'a [f64] {
+        if live { row } else { zero }
+    }
+    let pick = |j: usize, row| or_zero(live(j), row, zero);
+    let key = |j: usize| (k0 + j).min(n - 1);
+    let pv_row = |j: usize| pick(j, &p.pv_rows[key(j) * w..(key(j) + 1) * w]);
+    *pv = dot4::<AVX>(x, [pv_row(0), pv_row(1), pv_row(2), pv_row(3)]);
+    let last_row = |j: usize| pick(j, cum(key(j), h - 1));
+    let last = dot4::<AVX>(x, [last_row(0), last_row(1), last_row(2), last_row(3)]);
+    let m_row = |j: usize| pick(j, cum(key(j), m(key(j))));
+    let at_m = dot4::<AVX>(x, [m_row(0), m_row(1), m_row(2), m_row(3)]);
+    let mut state = [Search::Done(NONE); 4];
+    for j in 0..4 {
+        if !live(j) || last[j] < 0.0 {
+            continue;
+        }
+        let mk = m(k0 + j);
+        state[j] = if mk < h - 1 && at_m[j] < 0.0 {
+            Search::Bisect(mk, h - 1)
+        } else if mk.min(h - 1) == 0 {
+            Search::Done(0)
+        } else {
+            Search::Scan(mk.min(h - 1) - 1)
+        };
+        if let Search::Bisect(lo, hi) = state[j]
+            && hi - lo <= 1
+        {
+            state[j] = Search::Done(hi as u8);
         }
     }
-    0
+    loop {
+        let mut any = false;
+        let next = |s: Search| match s {
+            Search::Done(_) => None,
+            Search::Bisect(lo, hi) => Some((lo + hi) / 2),
+            Search::Scan(t) => Some(t),
+        };
+        let ts = [next(state[0]), next(state[1]), next(state[2]), next(state[3])];
+        for t in ts {
+            any |= t.is_some();
+        }
+        if !any {
+            break;
+        }
+        let row = |j: usize| match ts[j] {
+            Some(t) => cum(k0 + j, t),
+            None => zero,
+        };
+        let v = dot4::<AVX>(x, [row(0), row(1), row(2), row(3)]);
+        for j in 0..4 {
+            state[j] = match (state[j], ts[j]) {
+                (Search::Bisect(lo, hi), Some(mid)) => {
+                    let (lo, hi) = if v[j] >= 0.0 { (lo, mid) } else { (mid, hi) };
+                    if hi - lo <= 1 {
+                        Search::Done(hi as u8)
+                    } else {
+                        Search::Bisect(lo, hi)
+                    }
+                }
+                (Search::Scan(t), Some(_)) => {
+                    if v[j] < 0.0 {
+                        Search::Done((t + 1) as u8)
+                    } else if t == 0 {
+                        Search::Done(0)
+                    } else {
+                        Search::Scan(t - 1)
+                    }
+                }
+                (s, _) => s,
+            };
+        }
+    }
+    for (b, s) in be.iter_mut().zip(state) {
+        *b = match s {
+            Search::Done(b) => b,
+            _ => NONE,
+        };
+    }
 }
 
 /// Zero counts of sign patterns per intervention (none when it has too many keys).
@@ -190,7 +316,12 @@ struct Job<'a> {
 }
 
 #[inline(always)]
-fn run_chunk_generic(plan: &Plan, seed: u64, d: &Draws, job: Job<'_>) -> ChunkStats {
+fn run_chunk_generic<const AVX: bool>(
+    plan: &Plan,
+    seed: u64,
+    d: &Draws,
+    job: Job<'_>,
+) -> ChunkStats {
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(chunk_seed(seed, job.chunk as u64));
     let mut u = vec![0.0; plan.slots.len()];
     let mut xs: Vec<Vec<f64>> = plan.ivs.iter().map(|p| vec![0.0; p.width]).collect();
@@ -200,6 +331,7 @@ fn run_chunk_generic(plan: &Plan, seed: u64, d: &Draws, job: Job<'_>) -> ChunkSt
         positive: vec![0; d.row],
         patterns: empty_patterns(plan),
     };
+    let (mut pv4, mut be4) = ([0.0; 4], [0u8; 4]);
     for i in 0..job.draws {
         for v in u.iter_mut() {
             *v = uniform(rng.next_u64());
@@ -208,18 +340,24 @@ fn run_chunk_generic(plan: &Plan, seed: u64, d: &Draws, job: Job<'_>) -> ChunkSt
             let x = &mut xs[j];
             fill_x(p, &u, x, None);
             let mut pattern = 0usize;
-            for k in 0..p.keys.len() {
-                let at = d.offsets[j] + k;
-                let v = pv(p, x, k);
-                let r = v - p.centre[k];
-                st.sum[at] += r;
-                st.sum_sq[at] += r * r;
-                if v > 0.0 {
-                    st.positive[at] += 1;
-                    pattern |= 1 << k.min(63);
+            for k0 in (0..p.keys.len()).step_by(4) {
+                keys4::<AVX>(p, x, k0, &mut pv4, &mut be4);
+                for (q, (v, b)) in pv4.iter().zip(be4).enumerate() {
+                    let k = k0 + q;
+                    if k >= p.keys.len() {
+                        break;
+                    }
+                    let at = d.offsets[j] + k;
+                    let r = v - p.centre[k];
+                    st.sum[at] += r;
+                    st.sum_sq[at] += r * r;
+                    if *v > 0.0 {
+                        st.positive[at] += 1;
+                        pattern |= 1 << k.min(63);
+                    }
+                    job.residual[i * d.row + at] = r as f32;
+                    job.break_even[i * d.row + at] = b;
                 }
-                job.residual[i * d.row + at] = r as f32;
-                job.break_even[i * d.row + at] = break_even(p, x, k);
             }
             if let Some(c) = st.patterns[j].get_mut(pattern) {
                 *c += 1;
@@ -239,7 +377,7 @@ fn run_chunk_generic(plan: &Plan, seed: u64, d: &Draws, job: Job<'_>) -> ChunkSt
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
 fn run_chunk_avx2(plan: &Plan, seed: u64, d: &Draws, job: Job<'_>) -> ChunkStats {
-    run_chunk_generic(plan, seed, d, job)
+    run_chunk_generic::<true>(plan, seed, d, job)
 }
 
 fn run_chunk(plan: &Plan, seed: u64, d: &Draws, job: Job<'_>) -> ChunkStats {
@@ -250,7 +388,7 @@ fn run_chunk(plan: &Plan, seed: u64, d: &Draws, job: Job<'_>) -> ChunkStats {
         // results are bit-identical with the generic path.
         return unsafe { run_chunk_avx2(plan, seed, d, job) };
     }
-    run_chunk_generic(plan, seed, d, job)
+    run_chunk_generic::<false>(plan, seed, d, job)
 }
 
 /// Runs `n` draws of the plan. `progress` is called with the number of draws finished so far

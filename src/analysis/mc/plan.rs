@@ -65,6 +65,8 @@ pub struct IvPlan {
     pub monotone_from: Vec<usize>,
     /// The deterministic PV per key (the centre the stored draws are kept relative to).
     pub centre: Vec<f64>,
+    /// A row of zeros (padding when fewer than four keys are evaluated together).
+    pub zero_row: Vec<f64>,
 }
 
 /// The joint plan of one run over one or more interventions.
@@ -271,6 +273,7 @@ impl IvPlan {
             net_rows,
             monotone_from,
             centre: lin.pv(iv.success_rate, &ones, 1.0),
+            zero_row: vec![0.0; width],
         })
     }
 }
