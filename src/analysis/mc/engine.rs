@@ -15,6 +15,9 @@ use super::plan::{IvPlan, LANES, Plan};
 
 /// Draws per chunk (the unit of seeding and of parallel work).
 pub const CHUNK: usize = 2048;
+/// Draws whose x vectors are built before their results are searched (the rows of one key and
+/// these vectors fit the L1 cache together).
+const BLOCK: usize = 16;
 /// Break-even code for "no break-even in the horizon".
 pub const NONE: u8 = u8::MAX;
 /// Sign patterns are counted when an intervention has at most this many keys.
@@ -134,10 +137,16 @@ pub(super) fn pv(p: &IvPlan, x: &[f64], k: usize) -> f64 {
     dot(x, &p.pv_rows[k * p.width..(k + 1) * p.width])
 }
 
-/// Four dot products of x with four rows, with the arithmetic of [`dot`] (bit-identical).
+/// Four dot products of four x vectors with four rows, with the arithmetic of [`dot`]
+/// (bit-identical).
 #[inline(always)]
-fn dot4_scalar(x: &[f64], r: [&[f64]; 4]) -> [f64; 4] {
-    [dot(x, r[0]), dot(x, r[1]), dot(x, r[2]), dot(x, r[3])]
+fn dot4_scalar(x: [&[f64]; 4], r: [&[f64]; 4]) -> [f64; 4] {
+    [
+        dot(x[0], r[0]),
+        dot(x[1], r[1]),
+        dot(x[2], r[2]),
+        dot(x[3], r[3]),
+    ]
 }
 
 /// [`dot4_scalar`] with AVX2: eight independent accumulator vectors keep both add pipes busy.
@@ -148,18 +157,18 @@ fn dot4_scalar(x: &[f64], r: [&[f64]; 4]) -> [f64; 4] {
 /// multiple of [`LANES`].
 #[cfg(target_arch = "x86_64")]
 #[inline(always)]
-unsafe fn dot4_avx2(x: &[f64], r: [&[f64]; 4]) -> [f64; 4] {
+unsafe fn dot4_avx2(x: [&[f64]; 4], r: [&[f64]; 4]) -> [f64; 4] {
     use std::arch::x86_64::*;
-    let w = x.len();
+    let w = x[0].len();
     // SAFETY: the caller guarantees AVX2 and row lengths ≥ w; every load reads c..c+8 < w.
     unsafe {
         let mut lo = [_mm256_setzero_pd(); 4];
         let mut hi = [_mm256_setzero_pd(); 4];
         let mut c = 0;
         while c + LANES <= w {
-            let xl = _mm256_loadu_pd(x.as_ptr().add(c));
-            let xh = _mm256_loadu_pd(x.as_ptr().add(c + 4));
             for j in 0..4 {
+                let xl = _mm256_loadu_pd(x[j].as_ptr().add(c));
+                let xh = _mm256_loadu_pd(x[j].as_ptr().add(c + 4));
                 let rl = _mm256_loadu_pd(r[j].as_ptr().add(c));
                 let rh = _mm256_loadu_pd(r[j].as_ptr().add(c + 4));
                 lo[j] = _mm256_add_pd(lo[j], _mm256_mul_pd(xl, rl));
@@ -179,10 +188,14 @@ unsafe fn dot4_avx2(x: &[f64], r: [&[f64]; 4]) -> [f64; 4] {
 
 /// Four dot products, with AVX2 when `AVX`.
 #[inline(always)]
-fn dot4<const AVX: bool>(x: &[f64], r: [&[f64]; 4]) -> [f64; 4] {
+fn dot4<const AVX: bool>(x: [&[f64]; 4], r: [&[f64]; 4]) -> [f64; 4] {
     #[cfg(target_arch = "x86_64")]
     if AVX {
-        assert!(r.iter().all(|r| r.len() >= x.len()) && x.len() % LANES == 0);
+        let w = x[0].len();
+        assert!(
+            w % LANES == 0 && r.iter().chain(&x).all(|v| v.len() >= w),
+            "dot4: rows shorter than x"
+        );
         // SAFETY: AVX is true only inside `run_chunk_avx2`, entered after detecting AVX2; the
         // lengths are checked just above.
         return unsafe { dot4_avx2(x, r) };
@@ -199,48 +212,90 @@ enum Search {
     Bisect(usize, usize),
     /// cum ≥ 0 from t + 1 on: look at t next, going backwards.
     Scan(usize),
+    /// cum ≥ 0 at hi, nondecreasing on [m, hi]: look at m next.
+    Below(usize, usize),
 }
 
-/// PVs (into `pv`) and break-even indices (into `be`) of keys `k0..k0 + 4` for the draw in x.
-/// The break-even index is the first horizon year from which the cumulative discounted net
-/// stays ≥ 0: by bisection where the cumulative value is known to be nondecreasing, by a
-/// backward scan elsewhere; the four keys step together so their dot products run side by side.
-/// Same answer as scanning every year.
+/// PVs (into `pv`) and break-even indices (into `be`) of key k for four draws (`x`; `live[j]`
+/// false for padding). The break-even index is the first horizon year from which the
+/// cumulative discounted net stays ≥ 0: where the cumulative value is known to be
+/// nondecreasing, from a first guess (the deterministic break-even year) and then by bisection,
+/// elsewhere by a backward scan. The four draws step together so their dot products run side by
+/// side on the same key's rows (which stay in the L1 cache). Same answer as scanning every year.
 #[inline(always)]
-fn keys4<const AVX: bool>(p: &IvPlan, x: &[f64], k0: usize, pv: &mut [f64; 4], be: &mut [u8; 4]) {
-    let (h, w, n) = (p.horizon, p.width, p.keys.len());
+fn draws4<const AVX: bool>(
+    p: &IvPlan,
+    x: [&[f64]; 4],
+    live: [bool; 4],
+    k: usize,
+    pv: &mut [f64; 4],
+    be: &mut [u8; 4],
+) {
+    let (h, w) = (p.horizon, p.width);
     let zero = &p.zero_row[..];
-    let live = |j: usize| k0 + j < n;
-    let cum = |k: usize, t: usize| &p.cum_rows[(k * h + t) * w..(k * h + t + 1) * w];
-    let m = |k: usize| p.monotone_from[k].max(1) - 1;
+    let cum = |t: usize| &p.cum_rows[(k * h + t) * w..(k * h + t + 1) * w];
+    let m = p.monotone_from[k].max(1) - 1;
     fn or_zero<'a>(live: bool, row: &'a [f64], zero: &'a [f64]) -> &'a [f64] {
         if live { row } else { zero }
     }
-    let pick = |j: usize, row| or_zero(live(j), row, zero);
-    let key = |j: usize| (k0 + j).min(n - 1);
-    let pv_row = |j: usize| pick(j, &p.pv_rows[key(j) * w..(key(j) + 1) * w]);
-    *pv = dot4::<AVX>(x, [pv_row(0), pv_row(1), pv_row(2), pv_row(3)]);
-    let last_row = |j: usize| pick(j, cum(key(j), h - 1));
-    let last = dot4::<AVX>(x, [last_row(0), last_row(1), last_row(2), last_row(3)]);
-    let m_row = |j: usize| pick(j, cum(key(j), m(key(j))));
-    let at_m = dot4::<AVX>(x, [m_row(0), m_row(1), m_row(2), m_row(3)]);
+    let rows = |row| {
+        [
+            or_zero(live[0], row, zero),
+            or_zero(live[1], row, zero),
+            or_zero(live[2], row, zero),
+            or_zero(live[3], row, zero),
+        ]
+    };
+    *pv = dot4::<AVX>(x, rows(&p.pv_rows[k * w..(k + 1) * w]));
+    // cum is nondecreasing on [m, h − 1]; when that stretch is longer than one year, start at
+    // g = the deterministic break-even index (clamped into it). cum(g) ≥ 0 implies cum ≥ 0 to
+    // the end; then cum(g − 1) < 0 settles it. cum(g) < 0 needs the last year.
+    let monotone = m < h - 1;
+    let g = if monotone {
+        p.guess[k].clamp(m + 1, h - 1)
+    } else {
+        h - 1
+    };
     let mut state = [Search::Done(NONE); 4];
-    for j in 0..4 {
-        if !live(j) || last[j] < 0.0 {
-            continue;
-        }
-        let mk = m(k0 + j);
-        state[j] = if mk < h - 1 && at_m[j] < 0.0 {
-            Search::Bisect(mk, h - 1)
-        } else if mk.min(h - 1) == 0 {
-            Search::Done(0)
-        } else {
-            Search::Scan(mk.min(h - 1) - 1)
+    if monotone {
+        let at_g = dot4::<AVX>(x, rows(cum(g)));
+        let second = |j: usize| {
+            let t = if at_g[j] >= 0.0 { g - 1 } else { h - 1 };
+            or_zero(live[j], cum(t), zero)
         };
-        if let Search::Bisect(lo, hi) = state[j]
-            && hi - lo <= 1
-        {
-            state[j] = Search::Done(hi as u8);
+        let at2 = dot4::<AVX>(x, [second(0), second(1), second(2), second(3)]);
+        for j in 0..4 {
+            if !live[j] {
+                continue;
+            }
+            state[j] = if at_g[j] >= 0.0 {
+                if at2[j] < 0.0 {
+                    Search::Done(g as u8)
+                } else {
+                    Search::Below(m, g - 1)
+                }
+            } else if at2[j] < 0.0 {
+                Search::Done(NONE)
+            } else if h - 1 - g <= 1 {
+                Search::Done((h - 1) as u8)
+            } else {
+                Search::Bisect(g, h - 1)
+            };
+        }
+    } else {
+        let last = if p.pv_is_last[k] {
+            *pv
+        } else {
+            dot4::<AVX>(x, rows(cum(h - 1)))
+        };
+        for j in 0..4 {
+            if live[j] && last[j] >= 0.0 {
+                state[j] = if h == 1 {
+                    Search::Done(0)
+                } else {
+                    Search::Scan(h - 2)
+                };
+            }
         }
     }
     loop {
@@ -249,8 +304,14 @@ fn keys4<const AVX: bool>(p: &IvPlan, x: &[f64], k0: usize, pv: &mut [f64; 4], b
             Search::Done(_) => None,
             Search::Bisect(lo, hi) => Some((lo + hi) / 2),
             Search::Scan(t) => Some(t),
+            Search::Below(m, _) => Some(m),
         };
-        let ts = [next(state[0]), next(state[1]), next(state[2]), next(state[3])];
+        let ts = [
+            next(state[0]),
+            next(state[1]),
+            next(state[2]),
+            next(state[3]),
+        ];
         for t in ts {
             any |= t.is_some();
         }
@@ -258,7 +319,7 @@ fn keys4<const AVX: bool>(p: &IvPlan, x: &[f64], k0: usize, pv: &mut [f64; 4], b
             break;
         }
         let row = |j: usize| match ts[j] {
-            Some(t) => cum(k0 + j, t),
+            Some(t) => cum(t),
             None => zero,
         };
         let v = dot4::<AVX>(x, [row(0), row(1), row(2), row(3)]);
@@ -270,6 +331,19 @@ fn keys4<const AVX: bool>(p: &IvPlan, x: &[f64], k0: usize, pv: &mut [f64; 4], b
                         Search::Done(hi as u8)
                     } else {
                         Search::Bisect(lo, hi)
+                    }
+                }
+                (Search::Below(m, hi), Some(_)) => {
+                    if v[j] < 0.0 {
+                        if hi - m <= 1 {
+                            Search::Done(hi as u8)
+                        } else {
+                            Search::Bisect(m, hi)
+                        }
+                    } else if m == 0 {
+                        Search::Done(0)
+                    } else {
+                        Search::Scan(m - 1)
                     }
                 }
                 (Search::Scan(t), Some(_)) => {
@@ -324,7 +398,13 @@ fn run_chunk_generic<const AVX: bool>(
 ) -> ChunkStats {
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(chunk_seed(seed, job.chunk as u64));
     let mut u = vec![0.0; plan.slots.len()];
-    let mut xs: Vec<Vec<f64>> = plan.ivs.iter().map(|p| vec![0.0; p.width]).collect();
+    // x vectors of a block of draws, per intervention
+    let mut xs: Vec<Vec<f64>> = plan
+        .ivs
+        .iter()
+        .map(|p| vec![0.0; BLOCK * p.width])
+        .collect();
+    let mut patterns = [0usize; BLOCK];
     let mut st = ChunkStats {
         sum: vec![0.0; d.row],
         sum_sq: vec![0.0; d.row],
@@ -332,41 +412,60 @@ fn run_chunk_generic<const AVX: bool>(
         patterns: empty_patterns(plan),
     };
     let (mut pv4, mut be4) = ([0.0; 4], [0u8; 4]);
-    for i in 0..job.draws {
-        for v in u.iter_mut() {
-            *v = uniform(rng.next_u64());
+    for b0 in (0..job.draws).step_by(BLOCK) {
+        let nb = BLOCK.min(job.draws - b0);
+        for i in 0..nb {
+            for v in u.iter_mut() {
+                *v = uniform(rng.next_u64());
+            }
+            for (j, p) in plan.ivs.iter().enumerate() {
+                fill_x(p, &u, &mut xs[j][i * p.width..(i + 1) * p.width], None);
+            }
         }
         for (j, p) in plan.ivs.iter().enumerate() {
-            let x = &mut xs[j];
-            fill_x(p, &u, x, None);
-            let mut pattern = 0usize;
-            for k0 in (0..p.keys.len()).step_by(4) {
-                keys4::<AVX>(p, x, k0, &mut pv4, &mut be4);
-                for (q, (v, b)) in pv4.iter().zip(be4).enumerate() {
-                    let k = k0 + q;
-                    if k >= p.keys.len() {
-                        break;
+            let w = p.width;
+            let xb = &xs[j];
+            patterns[..nb].fill(0);
+            for k in 0..p.keys.len() {
+                let at = d.offsets[j] + k;
+                for i0 in (0..nb).step_by(4) {
+                    let live = [0, 1, 2, 3].map(|q| i0 + q < nb);
+                    let x = |q: usize| {
+                        let i = if live[q] { i0 + q } else { i0 };
+                        &xb[i * w..(i + 1) * w]
+                    };
+                    draws4::<AVX>(p, [x(0), x(1), x(2), x(3)], live, k, &mut pv4, &mut be4);
+                    for q in 0..4 {
+                        if !live[q] {
+                            break;
+                        }
+                        let i = i0 + q;
+                        let v = pv4[q];
+                        let r = v - p.centre[k];
+                        st.sum[at] += r;
+                        st.sum_sq[at] += r * r;
+                        if v > 0.0 {
+                            st.positive[at] += 1;
+                            patterns[i] |= 1 << k.min(63);
+                        }
+                        let row = (b0 + i) * d.row + at;
+                        job.residual[row] = r as f32;
+                        job.break_even[row] = be4[q];
                     }
-                    let at = d.offsets[j] + k;
-                    let r = v - p.centre[k];
-                    st.sum[at] += r;
-                    st.sum_sq[at] += r * r;
-                    if *v > 0.0 {
-                        st.positive[at] += 1;
-                        pattern |= 1 << k.min(63);
-                    }
-                    job.residual[i * d.row + at] = r as f32;
-                    job.break_even[i * d.row + at] = b;
                 }
             }
-            if let Some(c) = st.patterns[j].get_mut(pattern) {
-                *c += 1;
+            for pattern in &patterns[..nb] {
+                if let Some(c) = st.patterns[j].get_mut(*pattern) {
+                    *c += 1;
+                }
             }
             if d.year_row > 0 {
-                let base = i * d.year_row + d.year_offsets[j];
-                let w = p.width;
-                for r in 0..p.keys.len() * p.horizon {
-                    job.by_year[base + r] = dot(x, &p.net_rows[r * w..(r + 1) * w]) as f32;
+                for i in 0..nb {
+                    let base = (b0 + i) * d.year_row + d.year_offsets[j];
+                    let x = &xb[i * w..(i + 1) * w];
+                    for r in 0..p.keys.len() * p.horizon {
+                        job.by_year[base + r] = dot(x, &p.net_rows[r * w..(r + 1) * w]) as f32;
+                    }
                 }
             }
         }
@@ -510,6 +609,86 @@ mod tests {
         assert!(uniform(0) > 0.0 && uniform(u64::MAX) < 1.0);
         assert_ne!(chunk_seed(1, 0), chunk_seed(1, 1));
         assert_ne!(chunk_seed(1, 0), chunk_seed(2, 0));
+    }
+
+    /// The guessed, bisecting and scanning search gives the same break-even index as scanning
+    /// every year, for monotone and non-monotone keys, on the scalar and the AVX2 path.
+    #[test]
+    fn the_break_even_search_equals_a_full_scan() {
+        let root = env!("CARGO_MANIFEST_DIR");
+        let kb = crate::kb::KnowledgeBase::load(std::path::Path::new(&format!("{root}/knowledge")))
+            .unwrap();
+        for name in ["cti", "psykisk-misbrug", "hjemloese-icm", "afdelinger"] {
+            let mut sc = crate::scenario::load(
+                std::path::Path::new(&format!("{root}/scenarios/{name}.toml")),
+                &kb,
+            )
+            .unwrap();
+            // wide factors that can go negative make some keys non-monotone
+            for wide in [false, true] {
+                if wide {
+                    sc.interventions[0].uncertainty.consequences =
+                        Some(crate::scenario::ScopedDist {
+                            dist: crate::dist::Dist::Normal {
+                                mean: 1.0,
+                                sd: 1.0,
+                                min: None,
+                                max: None,
+                            },
+                            per: crate::scenario::FactorScope::Item,
+                        });
+                }
+                let ivs: Vec<&crate::scenario::Intervention> = sc.interventions.iter().collect();
+                let plan = Plan::new(&sc, &ivs).unwrap();
+                let p = &plan.ivs[0];
+                let mut rng = Xoshiro256PlusPlus::seed_from_u64(5);
+                let u0: Vec<f64> = (0..plan.slots.len()).map(|_| 0.5).collect();
+                let mut xs = vec![vec![0.0; p.width]; 4];
+                for round in 0..300 {
+                    for x in xs.iter_mut() {
+                        let u: Vec<f64> = if round == 0 {
+                            u0.clone()
+                        } else {
+                            (0..plan.slots.len())
+                                .map(|_| uniform(rng.next_u64()))
+                                .collect()
+                        };
+                        fill_x(p, &u, x, None);
+                    }
+                    for k in 0..p.keys.len() {
+                        let h = p.horizon;
+                        let w = p.width;
+                        let x4 = [&xs[0][..], &xs[1][..], &xs[2][..], &xs[3][..]];
+                        let (mut pv, mut be) = ([0.0; 4], [0u8; 4]);
+                        let (mut pv2, mut be2) = ([0.0; 4], [0u8; 4]);
+                        draws4::<false>(p, x4, [true; 4], k, &mut pv, &mut be);
+                        #[cfg(target_arch = "x86_64")]
+                        if std::arch::is_x86_feature_detected!("avx2") {
+                            draws4::<true>(p, x4, [true; 4], k, &mut pv2, &mut be2);
+                            assert_eq!((pv, be), (pv2, be2));
+                        }
+                        for q in 0..4 {
+                            let series: Vec<f64> = (0..h)
+                                .map(|t| {
+                                    dot(x4[q], &p.cum_rows[(k * h + t) * w..(k * h + t + 1) * w])
+                                })
+                                .collect();
+                            // the full scan on cumulative values
+                            let mut first_ok = None;
+                            for (t, c) in series.iter().enumerate() {
+                                if *c >= 0.0 {
+                                    first_ok.get_or_insert(t);
+                                } else {
+                                    first_ok = None;
+                                }
+                            }
+                            let want = first_ok.map_or(NONE, |t| t as u8);
+                            assert_eq!(be[q], want, "{name} wide={wide} key {k} round {round}");
+                        }
+                    }
+                }
+            }
+        }
     }
 
     #[test]

@@ -67,6 +67,12 @@ pub struct IvPlan {
     pub centre: Vec<f64>,
     /// A row of zeros (padding when fewer than four keys are evaluated together).
     pub zero_row: Vec<f64>,
+    /// Per key: the PV row equals the cumulative row of the last horizon year (the result
+    /// period covers the horizon), so the PV is the last cumulative value.
+    pub pv_is_last: Vec<bool>,
+    /// Per key: the deterministic break-even index, the first guess of the search (horizon − 1
+    /// when there is none).
+    pub guess: Vec<usize>,
 }
 
 /// The joint plan of one run over one or more interventions.
@@ -257,6 +263,17 @@ impl IvPlan {
             })
             .collect();
         let ones = vec![1.0; lin.items()];
+        let guess = lin
+            .break_even(iv.success_rate, &ones, 1.0)
+            .iter()
+            .map(|y| y.map_or(h - 1, |y| ((y - lin.start_year).max(0) as usize).min(h - 1)))
+            .collect();
+        let pv_is_last = (0..n_keys)
+            .map(|k| {
+                pv_rows[k * width..(k + 1) * width]
+                    == cum_rows[(k * h + h - 1) * width..(k * h + h) * width]
+            })
+            .collect();
         Ok(IvPlan {
             id: iv.id.clone(),
             keys: lin.keys.clone(),
@@ -274,6 +291,8 @@ impl IvPlan {
             monotone_from,
             centre: lin.pv(iv.success_rate, &ones, 1.0),
             zero_row: vec![0.0; width],
+            guess,
+            pv_is_last,
         })
     }
 }
