@@ -1,6 +1,6 @@
 //! The Monte Carlo inner loop.
 //!
-//! Draws are split into fixed chunks of [`CHUNK`] draws; chunk c has its own generator,
+//! Draws are split into fixed chunks of [`CHUNK`] draws; chunk c has its own generators,
 //! Xoshiro256++ seeded from (seed, c), so a run is bit-identical whatever the number of threads.
 //! Within a draw every slot gets one uniform, in slot order. Results are written into
 //! preallocated arrays (no allocation per draw): per draw and key the PV relative to the
@@ -106,15 +106,27 @@ pub(super) fn fill_x(p: &IvPlan, u: &[f64], x: &mut [f64], s_override: Option<f6
         (None, None) => p.success_rate,
     };
     let n = p.columns.len();
-    for (c, col) in p.columns.iter().enumerate() {
-        let mut f = 1.0;
-        if let Some(i) = &col.consequences {
-            f *= i.sampler.quantile(u[i.slot]);
+    if let Some((first, min, width)) = &p.affine_columns {
+        // the same arithmetic as the general loop (1·q = q), vectorised
+        for (((xc, uc), a), b) in x[..n]
+            .iter_mut()
+            .zip(&u[*first..*first + n])
+            .zip(min)
+            .zip(width)
+        {
+            *xc = a + uc * b;
         }
-        if let Some(i) = &col.prices {
-            f *= i.sampler.quantile(u[i.slot]);
+    } else {
+        for (c, col) in p.columns.iter().enumerate() {
+            let mut f = 1.0;
+            if let Some(i) = &col.consequences {
+                f *= i.sampler.quantile(u[i.slot]);
+            }
+            if let Some(i) = &col.prices {
+                f *= i.sampler.quantile(u[i.slot]);
+            }
+            x[c] = f;
         }
-        x[c] = f;
     }
     for (j, c) in p.during_columns.iter().enumerate() {
         x[n + j] = x[*c];

@@ -67,6 +67,10 @@ pub struct IvPlan {
     pub centre: Vec<f64>,
     /// A row of zeros (padding when fewer than four keys are evaluated together).
     pub zero_row: Vec<f64>,
+    /// When every column's factor is one uniform (or fixed) consequence or price input, drawn
+    /// from consecutive slots: (first slot, min per column, width per column), so the factors
+    /// are `min + u·width` in one vectorised loop.
+    pub affine_columns: Option<(usize, Vec<f64>, Vec<f64>)>,
     /// Per key: the PV row equals the cumulative row of the last horizon year (the result
     /// period covers the horizon), so the PV is the last cumulative value.
     pub pv_is_last: Vec<bool>,
@@ -268,6 +272,33 @@ impl IvPlan {
             .iter()
             .map(|y| y.map_or(h - 1, |y| ((y - lin.start_year).max(0) as usize).min(h - 1)))
             .collect();
+        let affine_columns = {
+            let one = |c: &Column| -> Option<(usize, f64, f64)> {
+                let i = match (&c.consequences, &c.prices) {
+                    (Some(i), None) | (None, Some(i)) => i,
+                    _ => return None,
+                };
+                match i.sampler {
+                    Sampler::Uniform(min, width) => Some((i.slot, min, width)),
+                    Sampler::Fixed(v) => Some((i.slot, v, 0.0)),
+                    _ => None,
+                }
+            };
+            let cols: Option<Vec<(usize, f64, f64)>> = columns.iter().map(one).collect();
+            cols.filter(|v| {
+                !v.is_empty()
+                    && v.iter()
+                        .enumerate()
+                        .all(|(c, (slot, ..))| *slot == v[0].0 + c)
+            })
+            .map(|v| {
+                (
+                    v[0].0,
+                    v.iter().map(|x| x.1).collect(),
+                    v.iter().map(|x| x.2).collect(),
+                )
+            })
+        };
         let pv_is_last = (0..n_keys)
             .map(|k| {
                 pv_rows[k * width..(k + 1) * width]
@@ -293,6 +324,7 @@ impl IvPlan {
             zero_row: vec![0.0; width],
             guess,
             pv_is_last,
+            affine_columns,
         })
     }
 }
