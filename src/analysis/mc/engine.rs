@@ -205,7 +205,7 @@ fn dot4<const AVX: bool>(x: [&[f64]; 4], r: [&[f64]; 4]) -> [f64; 4] {
     if AVX {
         let w = x[0].len();
         assert!(
-            w % LANES == 0 && r.iter().chain(&x).all(|v| v.len() >= w),
+            w.is_multiple_of(LANES) && r.iter().chain(&x).all(|v| v.len() >= w),
             "dot4: rows shorter than x"
         );
         // SAFETY: AVX is true only inside `run_chunk_avx2`, entered after detecting AVX2; the
