@@ -11,6 +11,7 @@ pub mod cli;
 pub mod dist;
 pub mod kb;
 pub mod model;
+pub mod report;
 pub mod scenario;
 pub mod text;
 

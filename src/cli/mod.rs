@@ -9,6 +9,8 @@ mod mc;
 mod new;
 mod require;
 pub mod table;
+
+pub use require::sentence as require_sentence;
 mod tornado;
 
 use std::path::{Path, PathBuf};
@@ -41,6 +43,7 @@ Examples:
   soem tornado scenarios/cti.toml              # which inputs matter most
   soem mc scenarios/cti.toml                   # intervals and break-even-year range
   soem compare scenarios/sammenligning.toml    # which intervention, and how sure
+  soem report scenarios/cti.toml               # the decision report, reports/cti/index.html
   soem knowledge groups                        # browse the knowledge base
   soem new --target-group hjemloese --out mit-forslag.toml
 
@@ -182,6 +185,35 @@ Examples:
         #[allow(missing_docs)]
         #[command(flatten)]
         mc: McArgs,
+    },
+    /// Write the decision report: an HTML page with figures, tables (CSV, XLSX) and summary.json.
+    #[command(after_help = "\
+Examples:
+  soem report scenarios/cti.toml                          # reports/cti/index.html
+  soem report scenarios/sammenligning.toml --for prioritisation
+  soem report scenarios/cti.toml --for budget --lang en --out reports/cti-en
+  soem report scenarios/cti.toml --draws 100000 --seed 7
+
+The folder is written completely or not at all; an existing folder is replaced only when soem
+wrote it (or with --force). The scenario file is never written to.")]
+    Report {
+        /// Scenario file (TOML, SPEC §5)
+        file: PathBuf,
+        /// Output folder [default: reports/<scenario name>]
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// What the result is for: the course's presentations
+        #[arg(long = "for", value_enum, default_value_t = crate::report::Purpose::All)]
+        purpose: crate::report::Purpose,
+        /// Number of draws [default: the scenario's [monte_carlo] draws]
+        #[arg(long, value_name = "N")]
+        draws: Option<u64>,
+        /// Seed [default: the scenario's [monte_carlo] seed]
+        #[arg(long, value_name = "S")]
+        seed: Option<u64>,
+        /// Replace DIR even if soem did not write it
+        #[arg(long)]
+        force: bool,
     },
     /// Browse the knowledge base: target groups, items, prices, effect studies.
     #[command(after_help = "\
@@ -364,6 +396,40 @@ pub fn run(cli: &Cli) -> Result<String> {
             let kb = load_kb(cli)?;
             let sc = load_scenario(file, &kb)?;
             mc::compare(&sc, &kb.hash, &args.options(&sc), cli.format, cli.lang)
+        }
+        Command::Report {
+            file,
+            out,
+            purpose,
+            draws,
+            seed,
+            force,
+        } => {
+            let kb = load_kb(cli)?;
+            let sc = load_scenario(file, &kb)?;
+            let opt = crate::report::Options {
+                out: out
+                    .clone()
+                    .unwrap_or_else(|| crate::report::default_dir(&sc)),
+                purpose: *purpose,
+                lang: cli.lang,
+                draws: draws.unwrap_or(sc.monte_carlo.draws),
+                seed: seed.unwrap_or(sc.monte_carlo.seed),
+                force: *force,
+            };
+            let summary = crate::report::analyse(&sc, &kb, &opt).map_err(|e| anyhow::anyhow!(e))?;
+            let index =
+                crate::report::write(&sc, &summary, &opt).map_err(|e| anyhow::anyhow!(e))?;
+            if cli.format == Format::Json {
+                return Ok(
+                    serde_json::to_string_pretty(&serde_json::json!({ "index": index }))? + "\n",
+                );
+            }
+            Ok(format!(
+                "{} {}\n",
+                cli.lang.t("Skrev", "Wrote"),
+                index.display()
+            ))
         }
         Command::Knowledge { what } => {
             let kb = load_kb(cli)?;

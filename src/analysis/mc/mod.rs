@@ -126,6 +126,16 @@ pub struct RequiredAtConfidence {
     pub success_rate: Keyed<Option<f64>>,
 }
 
+/// A histogram of the total PV (for the report's chart): equal bins between the 0.5th and
+/// 99.5th percentiles; draws outside go to the end bins.
+#[derive(Debug, Clone, Serialize)]
+pub struct Histogram {
+    /// Bin edges (bins + 1).
+    pub edges: Vec<f64>,
+    /// Draws per bin.
+    pub counts: Vec<u64>,
+}
+
 /// Low end, median and high end of one year's net (undiscounted kroner).
 #[derive(Debug, Clone, Serialize)]
 pub struct YearRange {
@@ -167,6 +177,10 @@ pub struct McResult {
     pub required_success_rate: Option<RequiredAtConfidence>,
     /// Per-year net ranges (when asked for).
     pub by_year: Option<Vec<BudgetYear>>,
+    /// Histogram of the total PV.
+    pub histogram: Histogram,
+    /// Share of draws breaking even in each horizon year (total), `[year, share]`.
+    pub break_even_distribution: Vec<(i32, f64)>,
     /// The uncertain inputs drawn.
     pub inputs: Vec<String>,
     /// Items with illustrative numbers.
@@ -392,6 +406,39 @@ fn summarise(
         confidence: conf,
         success_rate: required(&engine::affine_draws(plan, j, d.n, opt.seed), &p.keys, conf),
     });
+    let histogram = {
+        let at = off;
+        let q = percentiles(d.n, |i| d.residual[i * d.row + at], &[0.005, 0.995]);
+        let bins = 40;
+        let (lo, hi) = (q[0], if q[1] > q[0] { q[1] } else { q[0] + 1.0 });
+        let width = (hi - lo) / bins as f64;
+        let mut counts = vec![0u64; bins];
+        for i in 0..d.n {
+            let r = f64::from(d.residual[i * d.row + at]);
+            let b = (((r - lo) / width).floor().max(0.0) as usize).min(bins - 1);
+            counts[b] += 1;
+        }
+        Histogram {
+            edges: (0..=bins)
+                .map(|b| p.centre[0] + lo + b as f64 * width)
+                .collect(),
+            counts,
+        }
+    };
+    let break_even_distribution = {
+        let mut counts = vec![0u64; p.horizon];
+        for i in 0..d.n {
+            let b = d.break_even[i * d.row + off];
+            if b != NONE && (b as usize) < p.horizon {
+                counts[b as usize] += 1;
+            }
+        }
+        counts
+            .iter()
+            .enumerate()
+            .map(|(t, c)| (p.start_year + t as i32, *c as f64 / d.n as f64))
+            .collect()
+    };
     McResult {
         id: p.id.clone(),
         draws: opt.draws,
@@ -402,6 +449,8 @@ fn summarise(
         split_incentive: split(&p.keys, &d.patterns[j], d.n),
         required_success_rate,
         by_year: (d.year_row > 0).then(|| by_year(d, plan, j, opt.interval)),
+        histogram,
+        break_even_distribution,
         inputs: plan
             .slots
             .iter()

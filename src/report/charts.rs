@@ -1,0 +1,491 @@
+//! The report's figures, drawn once with plotters for two backends: SVG (inline in the HTML and
+//! as files) and PNG (with the embedded DejaVu Sans, so text renders on a machine without fonts).
+
+use std::path::Path;
+use std::sync::Once;
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+/// Width and height of every figure in pixels.
+pub const SIZE: (u32, u32) = (900, 420);
+
+const BLUE: RGBColor = RGBColor(31, 90, 160);
+const ORANGE: RGBColor = RGBColor(220, 120, 30);
+const GREEN: RGBColor = RGBColor(60, 140, 80);
+const RED: RGBColor = RGBColor(190, 50, 50);
+const GREY: RGBColor = RGBColor(150, 150, 150);
+const PALETTE: [RGBColor; 6] = [
+    BLUE,
+    ORANGE,
+    GREEN,
+    RED,
+    RGBColor(120, 80, 160),
+    RGBColor(90, 90, 90),
+];
+
+static FONT: Once = Once::new();
+
+fn register_font() {
+    FONT.call_once(|| {
+        // the shipped font is valid; a failure would only make PNG text fall back to nothing
+        let _ = plotters::style::register_font(
+            "sans-serif",
+            FontStyle::Normal,
+            include_bytes!("../../assets/fonts/DejaVuSans.ttf"),
+        );
+    });
+}
+
+/// A figure that can draw itself on any plotters backend.
+pub trait Chart {
+    /// Draws on `area`.
+    fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<(), String>;
+}
+
+fn err<E: std::fmt::Debug>(e: E) -> String {
+    format!("drawing a chart: {e:?}")
+}
+
+/// Renders `chart` as SVG text and writes it as PNG to `png`.
+pub fn render(chart: &impl Chart, png: &Path) -> Result<String, String> {
+    register_font();
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
+        root.fill(&WHITE).map_err(err)?;
+        chart.draw(&root)?;
+        root.present().map_err(err)?;
+    }
+    {
+        let root = BitMapBackend::new(png, SIZE).into_drawing_area();
+        root.fill(&WHITE).map_err(err)?;
+        chart.draw(&root)?;
+        root.present().map_err(err)?;
+    }
+    Ok(svg)
+}
+
+fn range(values: impl Iterator<Item = f64>) -> (f64, f64) {
+    let (mut lo, mut hi) = (0.0f64, 0.0f64);
+    for v in values {
+        if v.is_finite() {
+            lo = lo.min(v);
+            hi = hi.max(v);
+        }
+    }
+    let pad = ((hi - lo) * 0.08).max(1.0);
+    (lo - pad, hi + pad)
+}
+
+/// Thousands of kroner with a Danish or English separator, for axis labels.
+fn tkr(v: f64, danish: bool) -> String {
+    crate::text::int(
+        v / 1000.0,
+        if danish {
+            crate::text::Lang::Da
+        } else {
+            crate::text::Lang::En
+        },
+    )
+}
+
+/// Net gain per year per actor as grouped bars (SØM's "Figur 2").
+pub struct NetBars {
+    /// Title.
+    pub title: String,
+    /// Calendar years.
+    pub years: Vec<i32>,
+    /// Per actor: label and net per year.
+    pub series: Vec<(String, Vec<f64>)>,
+    /// Danish number format.
+    pub danish: bool,
+    /// Y axis label.
+    pub y_label: String,
+}
+
+impl Chart for NetBars {
+    fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<(), String> {
+        let n = self.years.len().max(1) as f64;
+        let (lo, hi) = range(self.series.iter().flat_map(|(_, v)| v.iter().copied()));
+        let mut c = ChartBuilder::on(area)
+            .caption(&self.title, ("sans-serif", 18))
+            .margin(12)
+            .x_label_area_size(32)
+            .y_label_area_size(70)
+            .build_cartesian_2d(0.0..n, lo..hi)
+            .map_err(err)?;
+        let years = self.years.clone();
+        let danish = self.danish;
+        c.configure_mesh()
+            .light_line_style(WHITE)
+            .disable_x_mesh()
+            .x_labels(self.years.len().min(20))
+            .x_label_formatter(&|x| {
+                years
+                    .get(x.floor() as usize)
+                    .map(|y| y.to_string())
+                    .unwrap_or_default()
+            })
+            .y_label_formatter(&|y| tkr(*y, danish))
+            .y_desc(&self.y_label)
+            .draw()
+            .map_err(err)?;
+        let k = self.series.len().max(1) as f64;
+        for (s, (label, values)) in self.series.iter().enumerate() {
+            let color = PALETTE[s % PALETTE.len()];
+            c.draw_series(values.iter().enumerate().map(|(t, v)| {
+                let x0 = t as f64 + 0.1 + 0.8 * s as f64 / k;
+                let x1 = x0 + 0.8 / k;
+                Rectangle::new([(x0, 0.0), (x1, *v)], color.filled())
+            }))
+            .map_err(err)?
+            .label(label.clone())
+            .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 10, y + 5)], color.filled()));
+        }
+        c.configure_series_labels()
+            .background_style(WHITE.mix(0.8))
+            .border_style(BLACK)
+            .draw()
+            .map_err(err)?;
+        Ok(())
+    }
+}
+
+/// Cumulative discounted net (total) with the break-even year and its Monte Carlo band.
+pub struct Cumulative {
+    /// Title.
+    pub title: String,
+    /// Calendar years.
+    pub years: Vec<i32>,
+    /// Cumulative PV per year.
+    pub cumulative: Vec<f64>,
+    /// Break-even p10–p90 years from Monte Carlo.
+    pub band: Option<(f64, f64)>,
+    /// Danish number format.
+    pub danish: bool,
+}
+
+impl Chart for Cumulative {
+    fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<(), String> {
+        let (x0, x1) = (
+            *self.years.first().unwrap_or(&0) as f64,
+            *self.years.last().unwrap_or(&0) as f64 + 1.0,
+        );
+        let (lo, hi) = range(self.cumulative.iter().copied());
+        let danish = self.danish;
+        let mut c = ChartBuilder::on(area)
+            .caption(&self.title, ("sans-serif", 18))
+            .margin(12)
+            .x_label_area_size(32)
+            .y_label_area_size(70)
+            .build_cartesian_2d(x0..x1, lo..hi)
+            .map_err(err)?;
+        c.configure_mesh()
+            .light_line_style(WHITE)
+            .x_label_formatter(&|x| format!("{x:.0}"))
+            .y_label_formatter(&|y| tkr(*y, danish))
+            .draw()
+            .map_err(err)?;
+        if let Some((a, b)) = self.band {
+            c.draw_series(std::iter::once(Rectangle::new(
+                [(a, lo), (b + 1.0, hi)],
+                GREEN.mix(0.15).filled(),
+            )))
+            .map_err(err)?;
+        }
+        c.draw_series(std::iter::once(PathElement::new(
+            vec![(x0, 0.0), (x1, 0.0)],
+            GREY.stroke_width(1),
+        )))
+        .map_err(err)?;
+        c.draw_series(LineSeries::new(
+            self.years
+                .iter()
+                .zip(&self.cumulative)
+                .map(|(y, v)| (*y as f64 + 0.5, *v)),
+            BLUE.stroke_width(3),
+        ))
+        .map_err(err)?;
+        Ok(())
+    }
+}
+
+/// PV against the success rate, with the required and the assumed rate marked.
+pub struct Requirement {
+    /// Title.
+    pub title: String,
+    /// PV at s = 0.
+    pub pv0: f64,
+    /// PV per unit of success rate.
+    pub slope: f64,
+    /// The assumed rate.
+    pub assumed: f64,
+    /// The required rate.
+    pub required: Option<f64>,
+    /// Danish number format.
+    pub danish: bool,
+}
+
+impl Chart for Requirement {
+    fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<(), String> {
+        let top = self.required.map_or(1.0, |s| s.clamp(0.0, 3.0).max(1.0));
+        let pv = |s: f64| self.pv0 + s * self.slope;
+        let (lo, hi) = range([pv(0.0), pv(top)].into_iter());
+        let danish = self.danish;
+        let mut c = ChartBuilder::on(area)
+            .caption(&self.title, ("sans-serif", 18))
+            .margin(12)
+            .x_label_area_size(32)
+            .y_label_area_size(70)
+            .build_cartesian_2d(0.0..top, lo..hi)
+            .map_err(err)?;
+        c.configure_mesh()
+            .light_line_style(WHITE)
+            .x_label_formatter(&|x| format!("{:.0} %", x * 100.0))
+            .y_label_formatter(&|y| tkr(*y, danish))
+            .draw()
+            .map_err(err)?;
+        c.draw_series(std::iter::once(PathElement::new(
+            vec![(0.0, 0.0), (top, 0.0)],
+            GREY.stroke_width(1),
+        )))
+        .map_err(err)?;
+        c.draw_series(LineSeries::new(
+            [(0.0, pv(0.0)), (top, pv(top))],
+            BLUE.stroke_width(3),
+        ))
+        .map_err(err)?;
+        let mut marks = vec![(self.assumed, ORANGE)];
+        if let Some(s) = self.required.filter(|s| (0.0..=top).contains(s)) {
+            marks.push((s, RED));
+        }
+        for (s, color) in marks {
+            c.draw_series(std::iter::once(PathElement::new(
+                vec![(s, lo), (s, hi)],
+                color.stroke_width(2),
+            )))
+            .map_err(err)?;
+        }
+        Ok(())
+    }
+}
+
+/// Tornado bars around the base PV.
+pub struct Tornado {
+    /// Title.
+    pub title: String,
+    /// Base PV.
+    pub base: f64,
+    /// Label, low, high (largest swing first).
+    pub bars: Vec<(String, f64, f64)>,
+    /// Danish number format.
+    pub danish: bool,
+}
+
+impl Chart for Tornado {
+    fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<(), String> {
+        let n = self.bars.len().max(1);
+        let (lo, hi) = range(
+            self.bars
+                .iter()
+                .flat_map(|(_, a, b)| [*a, *b])
+                .chain([self.base]),
+        );
+        let labels: Vec<String> = self.bars.iter().map(|b| b.0.clone()).collect();
+        let danish = self.danish;
+        let mut c = ChartBuilder::on(area)
+            .caption(&self.title, ("sans-serif", 18))
+            .margin(12)
+            .x_label_area_size(32)
+            .y_label_area_size(260)
+            .build_cartesian_2d(lo..hi, (0..n - 1).into_segmented())
+            .map_err(err)?;
+        c.configure_mesh()
+            .light_line_style(WHITE)
+            .disable_y_mesh()
+            .y_labels(n)
+            .y_label_formatter(&|y| match y {
+                SegmentValue::CenterOf(i) if *i < n => labels
+                    .get(n - 1 - *i)
+                    .map(|l| l.chars().take(38).collect())
+                    .unwrap_or_default(),
+                _ => String::new(),
+            })
+            .x_label_formatter(&|x| tkr(*x, danish))
+            .draw()
+            .map_err(err)?;
+        c.draw_series(self.bars.iter().enumerate().map(|(i, (_, a, b))| {
+            let y = n - 1 - i;
+            Rectangle::new(
+                [
+                    (*a, SegmentValue::Exact(y)),
+                    (*b, SegmentValue::Exact(y + 1)),
+                ],
+                BLUE.mix(0.8).filled(),
+            )
+        }))
+        .map_err(err)?;
+        c.draw_series(std::iter::once(PathElement::new(
+            vec![
+                (self.base, SegmentValue::Exact(0)),
+                (self.base, SegmentValue::Exact(n)),
+            ],
+            BLACK.stroke_width(2),
+        )))
+        .map_err(err)?;
+        Ok(())
+    }
+}
+
+/// A histogram of the total PV with the interval marked.
+pub struct Histogram {
+    /// Title.
+    pub title: String,
+    /// Bin edges.
+    pub edges: Vec<f64>,
+    /// Counts.
+    pub counts: Vec<u64>,
+    /// The central interval.
+    pub interval: [f64; 2],
+    /// Danish number format.
+    pub danish: bool,
+}
+
+impl Chart for Histogram {
+    fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<(), String> {
+        let x0 = *self.edges.first().unwrap_or(&0.0);
+        let x1 = *self.edges.last().unwrap_or(&1.0);
+        let (x0, x1) = if x1 > x0 {
+            (x0, x1)
+        } else {
+            (x0 - 1.0, x0 + 1.0)
+        };
+        let top = self.counts.iter().copied().max().unwrap_or(1).max(1) as f64 * 1.1;
+        let danish = self.danish;
+        let mut c = ChartBuilder::on(area)
+            .caption(&self.title, ("sans-serif", 18))
+            .margin(12)
+            .x_label_area_size(32)
+            .y_label_area_size(50)
+            .build_cartesian_2d(x0..x1, 0.0..top)
+            .map_err(err)?;
+        c.configure_mesh()
+            .light_line_style(WHITE)
+            .disable_y_mesh()
+            .x_label_formatter(&|x| tkr(*x, danish))
+            .y_label_formatter(&|y| format!("{y:.0}"))
+            .draw()
+            .map_err(err)?;
+        c.draw_series(self.counts.iter().enumerate().map(|(i, n)| {
+            let (a, b) = (self.edges[i], self.edges[i + 1]);
+            let color = if b <= 0.0 { RED } else { GREEN };
+            Rectangle::new([(a, 0.0), (b, *n as f64)], color.mix(0.7).filled())
+        }))
+        .map_err(err)?;
+        for x in self.interval {
+            c.draw_series(std::iter::once(PathElement::new(
+                vec![(x, 0.0), (x, top)],
+                BLACK.stroke_width(2),
+            )))
+            .map_err(err)?;
+        }
+        Ok(())
+    }
+}
+
+/// Shares of draws per break-even year.
+pub struct YearBars {
+    /// Title.
+    pub title: String,
+    /// Year and share.
+    pub shares: Vec<(i32, f64)>,
+}
+
+impl Chart for YearBars {
+    fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<(), String> {
+        let x0 = self.shares.first().map_or(0, |s| s.0) as f64;
+        let x1 = self.shares.last().map_or(1, |s| s.0 + 1) as f64;
+        let top = self.shares.iter().map(|s| s.1).fold(0.01, f64::max) * 1.15;
+        let mut c = ChartBuilder::on(area)
+            .caption(&self.title, ("sans-serif", 18))
+            .margin(12)
+            .x_label_area_size(32)
+            .y_label_area_size(50)
+            .build_cartesian_2d(x0..x1, 0.0..top)
+            .map_err(err)?;
+        c.configure_mesh()
+            .light_line_style(WHITE)
+            .disable_x_mesh()
+            .x_label_formatter(&|x| format!("{x:.0}"))
+            .y_label_formatter(&|y| format!("{:.0} %", y * 100.0))
+            .draw()
+            .map_err(err)?;
+        c.draw_series(self.shares.iter().map(|(y, s)| {
+            let y = *y as f64;
+            Rectangle::new([(y + 0.1, 0.0), (y + 0.9, *s)], BLUE.mix(0.8).filled())
+        }))
+        .map_err(err)?;
+        Ok(())
+    }
+}
+
+/// The intervals of several interventions, with the median, to show their overlap.
+pub struct Overlap {
+    /// Title.
+    pub title: String,
+    /// Id, low, median, high.
+    pub rows: Vec<(String, f64, f64, f64)>,
+    /// Danish number format.
+    pub danish: bool,
+}
+
+impl Chart for Overlap {
+    fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<(), String> {
+        let n = self.rows.len().max(1);
+        let (lo, hi) = range(self.rows.iter().flat_map(|r| [r.1, r.3]));
+        let labels: Vec<String> = self.rows.iter().map(|r| r.0.clone()).collect();
+        let danish = self.danish;
+        let mut c = ChartBuilder::on(area)
+            .caption(&self.title, ("sans-serif", 18))
+            .margin(12)
+            .x_label_area_size(32)
+            .y_label_area_size(160)
+            .build_cartesian_2d(lo..hi, (0..n - 1).into_segmented())
+            .map_err(err)?;
+        c.configure_mesh()
+            .light_line_style(WHITE)
+            .disable_y_mesh()
+            .y_labels(n)
+            .y_label_formatter(&|y| match y {
+                SegmentValue::CenterOf(i) if *i < n => {
+                    labels.get(n - 1 - *i).cloned().unwrap_or_default()
+                }
+                _ => String::new(),
+            })
+            .x_label_formatter(&|x| tkr(*x, danish))
+            .draw()
+            .map_err(err)?;
+        for (i, (_, a, m, b)) in self.rows.iter().enumerate() {
+            let y = n - 1 - i;
+            let color = PALETTE[i % PALETTE.len()];
+            c.draw_series(std::iter::once(Rectangle::new(
+                [
+                    (*a, SegmentValue::Exact(y)),
+                    (*b, SegmentValue::Exact(y + 1)),
+                ],
+                color.mix(0.6).filled(),
+            )))
+            .map_err(err)?;
+            c.draw_series(std::iter::once(PathElement::new(
+                vec![
+                    (*m, SegmentValue::Exact(y)),
+                    (*m, SegmentValue::Exact(y + 1)),
+                ],
+                BLACK.stroke_width(3),
+            )))
+            .map_err(err)?;
+        }
+        Ok(())
+    }
+}

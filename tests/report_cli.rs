@@ -1,0 +1,161 @@
+//! `soem report`: the folder it writes, safety of existing folders and user text.
+
+mod common;
+
+use std::path::Path;
+
+use common::soem;
+use predicates::prelude::*;
+
+#[test]
+fn report_writes_a_complete_folder() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("cti");
+    let out_s = out.to_string_lossy().into_owned();
+    let scenario = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/cti.toml");
+    let before = std::fs::read(&scenario).expect("scenario");
+    soem()
+        .args([
+            "report",
+            "scenarios/cti.toml",
+            "--draws",
+            "2000",
+            "--out",
+            &out_s,
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("index.html"));
+    assert_eq!(
+        std::fs::read(&scenario).expect("scenario"),
+        before,
+        "the scenario is never written"
+    );
+    let html = std::fs::read_to_string(out.join("index.html")).expect("index.html");
+    assert!(
+        html.contains("<svg")
+            && html.contains("Forudsætninger")
+            && html.contains("Modellens grænser")
+    );
+    assert!(html.contains("bedste bud") && html.contains("OBS: illustrative tal"));
+    assert!(
+        !html.contains("http://") || html.contains("xmlns"),
+        "no network references"
+    );
+    let png = std::fs::read(out.join("charts/tornado_cti.png")).expect("png");
+    assert_eq!(&png[1..4], b"PNG");
+    assert!(
+        std::fs::read_to_string(out.join("charts/tornado_cti.svg"))
+            .expect("svg")
+            .contains("<svg")
+    );
+    let xlsx = std::fs::read(out.join("tables.xlsx")).expect("xlsx");
+    assert_eq!(&xlsx[..2], b"PK");
+    let csv = std::fs::read_to_string(out.join("tables/present_value.csv")).expect("csv");
+    assert!(csv.lines().count() >= 5);
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).expect("json"))
+            .expect("valid json");
+    assert!(summary["mc"][0]["pv"]["total"]["p50"].is_number());
+    assert!(summary["provenance"]["scenario"].is_string());
+    assert!(out.join(".soem-report").is_file());
+    // a second run replaces the folder it wrote
+    soem()
+        .args([
+            "report",
+            "scenarios/cti.toml",
+            "--draws",
+            "2000",
+            "--out",
+            &out_s,
+            "--lang",
+            "en",
+            "--for",
+            "budget",
+        ])
+        .assert()
+        .success();
+    let html = std::fs::read_to_string(out.join("index.html")).expect("index.html");
+    assert!(html.contains("Minimum figure for the budget") && html.contains("Assumptions"));
+    // no temporary folders are left behind
+    let left: Vec<_> = std::fs::read_dir(dir.path()).expect("dir").collect();
+    assert_eq!(left.len(), 1);
+}
+
+#[test]
+fn report_never_replaces_a_folder_it_did_not_write() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("mine");
+    std::fs::create_dir(&out).expect("mkdir");
+    std::fs::write(out.join("notes.txt"), "keep me").expect("write");
+    let out_s = out.to_string_lossy().into_owned();
+    soem()
+        .args([
+            "report",
+            "scenarios/cti.toml",
+            "--draws",
+            "1000",
+            "--out",
+            &out_s,
+        ])
+        .assert()
+        .code(1)
+        .stderr(
+            predicate::str::contains("not written by soem")
+                .and(predicate::str::contains("--force")),
+        );
+    assert_eq!(
+        std::fs::read_to_string(out.join("notes.txt")).expect("kept"),
+        "keep me"
+    );
+}
+
+#[test]
+fn user_text_is_escaped_in_the_page() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let text =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/cti.toml"))
+            .expect("cti")
+            .replacen(
+                "title = \"CTI til forsorgsbrugere\"",
+                "title = \"<script>alert(1)</script> & co\"",
+                1,
+            );
+    let f = dir.path().join("x.toml");
+    std::fs::write(&f, text).expect("write");
+    let out = dir.path().join("r");
+    soem()
+        .args([
+            "report",
+            &f.to_string_lossy(),
+            "--draws",
+            "1000",
+            "--out",
+            &out.to_string_lossy(),
+        ])
+        .assert()
+        .success();
+    let html = std::fs::read_to_string(out.join("index.html")).expect("index.html");
+    assert!(!html.contains("<script>"));
+    assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; co"));
+}
+
+#[test]
+fn every_shipped_scenario_gets_a_report() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for p in common::scenarios() {
+        let out = dir.path().join(p.file_stem().expect("stem"));
+        soem()
+            .args([
+                "report",
+                &p.to_string_lossy(),
+                "--draws",
+                "1000",
+                "--out",
+                &out.to_string_lossy(),
+            ])
+            .assert()
+            .success();
+        assert!(out.join("index.html").is_file());
+    }
+}
