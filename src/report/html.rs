@@ -264,7 +264,7 @@ pub fn page(sc: &Scenario, s: &Summary, opt: &Options, figs: &[(String, String)]
         let Some(m) = s.mc.get(i) else { continue };
         let Some(p) = m.pv.get("total") else { continue };
         h += &format!(
-            "<p><b>{}</b> ({}–{}): {} <b>{}</b>; {interval}-{} {} {} {}; {} {}.</p>\n",
+            "<p><b>{}</b> ({}–{}): {} <b>{}</b>; {interval}-{} {} {} {}; {} {}</p>\n",
             esc(&c.name),
             c.result_period[0],
             c.result_period[1],
@@ -309,7 +309,7 @@ pub fn page(sc: &Scenario, s: &Summary, opt: &Options, figs: &[(String, String)]
         }
         if shows(Purpose::Budget) {
             h += &format!(
-                "<p>{} {}.</p>\n",
+                "<p>{} {}</p>\n",
                 l(
                     "Minimumstal til budgettet (nedre grænse af intervallet):",
                     "Minimum figure for the budget (low end of the interval):"
@@ -346,11 +346,13 @@ pub fn page(sc: &Scenario, s: &Summary, opt: &Options, figs: &[(String, String)]
     }
     h += "</div>\n";
     if !s.illustrative.is_empty() {
-        let items: Vec<String> = s
-            .illustrative
-            .iter()
-            .map(|i| format!("{} ({})", esc(&i.name), esc(&i.item)))
-            .collect();
+        let mut items: Vec<String> = Vec::new();
+        for i in &s.illustrative {
+            let item = format!("{} ({})", esc(&i.name), esc(&i.item));
+            if !items.contains(&item) {
+                items.push(item);
+            }
+        }
         h += &format!(
             "<p class=\"warn\"><b>{}</b> {}</p>\n",
             l("OBS: illustrative tal.", "Note: illustrative numbers."),
@@ -408,7 +410,7 @@ pub fn page(sc: &Scenario, s: &Summary, opt: &Options, figs: &[(String, String)]
                 )
             );
             h += &format!(
-                "<p>{} <b>{}</b>. {} {}. {}</p>\n",
+                "<p>{} <b>{}</b> — {} {} — {}</p>\n",
                 l(
                     "Minimumstal for alle indsatser samlet (fælles træk):",
                     "Minimum for all interventions together (joint draws):"
