@@ -49,6 +49,12 @@ fn report_writes_a_complete_folder() {
             .expect("svg")
             .contains("<svg")
     );
+    let pdf = std::fs::read(out.join("report.pdf")).expect("report.pdf");
+    assert!(pdf.starts_with(b"%PDF-1.4") && pdf.ends_with(b"%%EOF\n"));
+    assert!(
+        pdf.windows(9).any(|w| w == b"FontFile2"),
+        "the font is embedded"
+    );
     let xlsx = std::fs::read(out.join("tables.xlsx")).expect("xlsx");
     assert_eq!(&xlsx[..2], b"PK");
     let csv = std::fs::read_to_string(out.join("tables/present_value.csv")).expect("csv");

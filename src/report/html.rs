@@ -226,7 +226,7 @@ fn figure(figs: &[(String, String)], name: &str) -> String {
         .map(|(_, svg)| {
             // the XML declaration is not wanted inline
             let body = svg.find("<svg").map_or(svg.as_str(), |i| &svg[i..]);
-            format!("<figure>{body}</figure>\n")
+            format!("<figure data-png=\"{}\">{body}</figure>\n", esc(name))
         })
         .unwrap_or_default()
 }

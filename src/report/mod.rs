@@ -1,6 +1,6 @@
 //! The decision report (issue 5): one command from a scenario to a folder with an HTML page
-//! (inline SVG and CSS, print stylesheet), the figures as SVG and PNG, the tables as CSV and
-//! XLSX, and `summary.json` with every figure.
+//! (inline SVG and CSS, print stylesheet), the same as `report.pdf`, the figures as SVG and PNG,
+//! the tables as CSV and XLSX, and `summary.json` with every figure.
 //!
 //! The folder is built in a temporary sibling and moved into place when complete; an existing
 //! folder is replaced only when it was written by soem (it holds [`MARKER`]) or with `force`.
@@ -8,6 +8,7 @@
 
 mod charts;
 mod html;
+mod pdf;
 mod tables;
 
 use std::path::{Path, PathBuf};
@@ -219,7 +220,13 @@ fn fill(sc: &Scenario, s: &Summary, opt: &Options, dir: &Path) -> Result<(), Str
     put("tables.xlsx", &tables::xlsx(&t)?)?;
     let json = serde_json::to_string_pretty(s).map_err(|e| e.to_string())?;
     put("summary.json", (json + "\n").as_bytes())?;
-    put("index.html", html::page(sc, s, opt, &figures).as_bytes())?;
+    let page = html::page(sc, s, opt, &figures);
+    put("index.html", page.as_bytes())?;
+    let footer = format!("{} · {}", s.title, s.provenance.engine);
+    put(
+        "report.pdf",
+        &pdf::from_html(&page, &dir.join("charts"), &footer)?,
+    )?;
     put(
         MARKER,
         format!(
