@@ -11,7 +11,7 @@ mod require;
 pub mod table;
 
 pub use require::sentence as require_sentence;
-mod tornado;
+pub mod tornado;
 
 use std::path::{Path, PathBuf};
 

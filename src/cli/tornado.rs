@@ -66,7 +66,7 @@ fn csv(results: &[Tornado]) -> String {
 }
 
 /// The bar's label with the range of its input, e.g. `Succesrate 9–19 %`.
-fn label(b: &Bar, lang: Lang) -> String {
+pub fn label(b: &Bar, lang: Lang) -> String {
     let range = |a: f64, z: f64| format!("{}–{}", pct(a, 0, lang), pct(z, 0, lang));
     match b.kind {
         BarKind::SuccessRate => format!(

@@ -5,6 +5,8 @@ use std::path::Path;
 use std::sync::Once;
 
 use plotters::coord::Shift;
+use plotters::coord::ranged1d::SegmentedCoord;
+use plotters::coord::types::{RangedCoordf64, RangedCoordusize};
 use plotters::prelude::*;
 
 /// Width and height of every figure in pixels.
@@ -88,6 +90,44 @@ fn tkr(v: f64, danish: bool) -> String {
             crate::text::Lang::En
         },
     )
+}
+
+/// The chart type of the category charts (tornado, overlap): amounts across, one row per label.
+type Rows<'a, DB> =
+    ChartContext<'a, DB, Cartesian2d<RangedCoordf64, SegmentedCoord<RangedCoordusize>>>;
+
+/// A chart with amounts across and one row per label (the first label at the top).
+fn rows_chart<'a, DB: DrawingBackend>(
+    area: &'a DrawingArea<DB, Shift>,
+    title: &str,
+    (lo, hi): (f64, f64),
+    labels: &[String],
+    label_width: u32,
+    danish: bool,
+) -> Result<Rows<'a, DB>, String> {
+    let n = labels.len().max(1);
+    let mut c = ChartBuilder::on(area)
+        .caption(title, ("sans-serif", 18))
+        .margin(12)
+        .x_label_area_size(32)
+        .y_label_area_size(label_width)
+        .build_cartesian_2d(lo..hi, (0..n - 1).into_segmented())
+        .map_err(err)?;
+    c.configure_mesh()
+        .light_line_style(WHITE)
+        .disable_y_mesh()
+        .y_labels(n)
+        .y_label_formatter(&|y| match y {
+            SegmentValue::CenterOf(i) if *i < n => labels
+                .get(n - 1 - *i)
+                .map(|l| l.chars().take(38).collect())
+                .unwrap_or_default(),
+            _ => String::new(),
+        })
+        .x_label_formatter(&|x| tkr(*x, danish))
+        .draw()
+        .map_err(err)?;
+    Ok(c)
 }
 
 /// Net gain per year per actor as grouped bars (SØM's "Figur 2").
@@ -293,28 +333,7 @@ impl Chart for Tornado {
                 .chain([self.base]),
         );
         let labels: Vec<String> = self.bars.iter().map(|b| b.0.clone()).collect();
-        let danish = self.danish;
-        let mut c = ChartBuilder::on(area)
-            .caption(&self.title, ("sans-serif", 18))
-            .margin(12)
-            .x_label_area_size(32)
-            .y_label_area_size(260)
-            .build_cartesian_2d(lo..hi, (0..n - 1).into_segmented())
-            .map_err(err)?;
-        c.configure_mesh()
-            .light_line_style(WHITE)
-            .disable_y_mesh()
-            .y_labels(n)
-            .y_label_formatter(&|y| match y {
-                SegmentValue::CenterOf(i) if *i < n => labels
-                    .get(n - 1 - *i)
-                    .map(|l| l.chars().take(38).collect())
-                    .unwrap_or_default(),
-                _ => String::new(),
-            })
-            .x_label_formatter(&|x| tkr(*x, danish))
-            .draw()
-            .map_err(err)?;
+        let mut c = rows_chart(area, &self.title, (lo, hi), &labels, 260, self.danish)?;
         c.draw_series(self.bars.iter().enumerate().map(|(i, (_, a, b))| {
             let y = n - 1 - i;
             Rectangle::new(
@@ -445,27 +464,7 @@ impl Chart for Overlap {
         let n = self.rows.len().max(1);
         let (lo, hi) = range(self.rows.iter().flat_map(|r| [r.1, r.3]));
         let labels: Vec<String> = self.rows.iter().map(|r| r.0.clone()).collect();
-        let danish = self.danish;
-        let mut c = ChartBuilder::on(area)
-            .caption(&self.title, ("sans-serif", 18))
-            .margin(12)
-            .x_label_area_size(32)
-            .y_label_area_size(160)
-            .build_cartesian_2d(lo..hi, (0..n - 1).into_segmented())
-            .map_err(err)?;
-        c.configure_mesh()
-            .light_line_style(WHITE)
-            .disable_y_mesh()
-            .y_labels(n)
-            .y_label_formatter(&|y| match y {
-                SegmentValue::CenterOf(i) if *i < n => {
-                    labels.get(n - 1 - *i).cloned().unwrap_or_default()
-                }
-                _ => String::new(),
-            })
-            .x_label_formatter(&|x| tkr(*x, danish))
-            .draw()
-            .map_err(err)?;
+        let mut c = rows_chart(area, &self.title, (lo, hi), &labels, 160, self.danish)?;
         for (i, (_, a, m, b)) in self.rows.iter().enumerate() {
             let y = n - 1 - i;
             let color = PALETTE[i % PALETTE.len()];

@@ -121,7 +121,7 @@ pub fn figures(s: &Summary, lang: Lang, dir: &Path) -> Result<Vec<(String, Strin
                         .bars
                         .iter()
                         .take(12)
-                        .map(|b| (b.label.clone(), b.low, b.high))
+                        .map(|b| (crate::cli::tornado::label(b, lang), b.low, b.high))
                         .collect(),
                     danish: da,
                 },

@@ -145,7 +145,7 @@ pub fn all(s: &Summary, lang: Lang) -> Vec<Table> {
         for b in &tor.bars {
             rows.push(vec![
                 t(&tor.id),
-                t(&b.label),
+                t(&crate::cli::tornado::label(b, lang)),
                 Cell::Num(b.low),
                 Cell::Num(b.high),
                 Cell::Num(b.swing),
