@@ -26,7 +26,7 @@ fn the_readme_scenario_example_loads_and_runs() {
 fn the_readme_quickstart_commands_are_the_ones_ci_runs() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let readme = std::fs::read_to_string(root.join("README.md")).expect("README");
-    assert!(readme.contains("cargo run --release -- calc scenarios/cti.toml"));
+    assert!(readme.contains("cargo run --release -- report scenarios/cti.toml"));
     assert!(root.join("scenarios/cti.toml").is_file());
     let ci = std::fs::read_to_string(root.join(".ci/run")).expect(".ci/run");
     assert!(readme.contains("cargo test ") && ci.contains("\ncargo test\n"));
