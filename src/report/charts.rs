@@ -17,13 +17,17 @@ const ORANGE: RGBColor = RGBColor(220, 120, 30);
 const GREEN: RGBColor = RGBColor(60, 140, 80);
 const RED: RGBColor = RGBColor(190, 50, 50);
 const GREY: RGBColor = RGBColor(150, 150, 150);
-const PALETTE: [RGBColor; 6] = [
+const PALETTE: [RGBColor; 10] = [
     BLUE,
     ORANGE,
     GREEN,
     RED,
     RGBColor(120, 80, 160),
     RGBColor(90, 90, 90),
+    RGBColor(200, 160, 20),
+    RGBColor(20, 160, 170),
+    RGBColor(230, 120, 170),
+    RGBColor(130, 90, 50),
 ];
 
 static FONT: Once = Once::new();

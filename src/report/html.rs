@@ -65,6 +65,28 @@ pub fn figures(s: &Summary, lang: Lang, dir: &Path) -> Result<Vec<(String, Strin
                 y_label: lang.t("tusinde kr.", "thousand kr.").into(),
             },
         )?;
+        fig(
+            &mut out,
+            dir,
+            format!("areas_{id}"),
+            &charts::NetBars {
+                title: format!(
+                    "{} — {id}",
+                    lang.t(
+                        "Nettogevinst pr. år og område",
+                        "Net gain per year and area"
+                    )
+                ),
+                years: c.years.clone(),
+                series: c
+                    .areas
+                    .iter()
+                    .map(|a| (a.area.clone(), a.net.clone()))
+                    .collect(),
+                danish: da,
+                y_label: lang.t("tusinde kr.", "thousand kr.").into(),
+            },
+        )?;
         let mc = s.mc.get(i);
         let band = mc.and_then(|m| {
             let b = m.break_even_year.get("total")?;
@@ -466,6 +488,7 @@ pub fn page(sc: &Scenario, s: &Summary, opt: &Options, figs: &[(String, String)]
             ],
             &rows,
         );
+        h += &figure(figs, &format!("areas_{id}"));
         let area_rows: Vec<Vec<String>> = c
             .areas
             .iter()
