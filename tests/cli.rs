@@ -633,3 +633,59 @@ fn require_break_even_target_and_match() {
             .success();
     }
 }
+
+/// Converts a comma CSV to a Danish Excel export: `;` separators, decimal commas, Windows-1252,
+/// CRLF line ends (quoted fields kept as they are).
+fn danish_excel(text: &str) -> Vec<u8> {
+    let mut out = String::new();
+    for line in text.lines() {
+        let mut fields = Vec::new();
+        let (mut cur, mut quoted) = (String::new(), false);
+        for ch in line.chars() {
+            match ch {
+                '"' => {
+                    quoted = !quoted;
+                    cur.push(ch);
+                }
+                ',' if !quoted => fields.push(std::mem::take(&mut cur)),
+                _ => cur.push(ch),
+            }
+        }
+        fields.push(cur);
+        let fields: Vec<String> = fields
+            .into_iter()
+            .map(|f| {
+                if f.parse::<f64>().is_ok() {
+                    f.replace('.', ",")
+                } else if f.contains(';') && !f.starts_with('"') {
+                    format!("\"{f}\"") // as Excel quotes a field with the separator
+                } else {
+                    f
+                }
+            })
+            .collect();
+        out += &fields.join(";");
+        out += "\r\n";
+    }
+    out.chars()
+        .map(|c| match c {
+            '–' => 0x96,
+            c if (c as u32) < 256 => c as u8,
+            _ => b'?',
+        })
+        .collect()
+}
+
+#[test]
+fn a_knowledge_base_exported_from_danish_excel_gives_the_same_results() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    copy_kb(dir.path());
+    for f in ["prices.csv", "parameters.csv", "price_index.csv"] {
+        let text = std::fs::read_to_string(dir.path().join(f)).expect("read");
+        std::fs::write(dir.path().join(f), danish_excel(&text)).expect("write");
+    }
+    let k = dir.path().to_string_lossy().into_owned();
+    let shipped = json(&["calc", "scenarios/cti.toml"]);
+    let excel = json(&["calc", "scenarios/cti.toml", "--knowledge", &k]);
+    assert_eq!(shipped[0]["pv"], excel[0]["pv"]);
+}

@@ -2,6 +2,11 @@
 //!
 //! Every cell is read as text (no type inference), so a non-numeric value in a numeric column is
 //! reported by *our* validation with the file, line and column — not by a polars parse error.
+//!
+//! Tables exported from a Danish Excel load as they are, detected automatically: a UTF-8
+//! byte-order mark is dropped; text that is not UTF-8 is read as Windows-1252 (æ, ø, å); CRLF line
+//! ends are accepted; a header with more `;` than `,` makes `;` the separator, and then numbers
+//! may use a decimal comma and `.` as thousands separator (`2.211,50`, `0,264`, `1.234`).
 
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
@@ -14,6 +19,10 @@ use super::KbError;
 pub struct Table {
     /// The file the table came from.
     pub path: PathBuf,
+    /// What was detected about the file, e.g. "UTF-8, comma" or "Windows-1252, semicolon,
+    /// decimal comma, CRLF".
+    pub format: String,
+    decimal_comma: bool,
     columns: Vec<String>,
     cells: Vec<Vec<Option<String>>>, // [column][row]
     rows: usize,
@@ -30,20 +39,25 @@ impl Table {
         Self::from_bytes(path, bytes, required)
     }
 
-    /// Parses CSV bytes (UTF-8, comma separated, header line first).
+    /// Parses CSV bytes (header line first; encoding, separator and decimal mark detected).
     pub fn from_bytes(path: PathBuf, bytes: Vec<u8>, required: &[&str]) -> Result<Table, KbError> {
-        let text_start = if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
-            3
-        } else {
-            0
+        let mut format = Vec::new();
+        let bytes = match bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
+            Some(rest) => {
+                format.push("UTF-8 with BOM");
+                rest.to_vec()
+            }
+            None => bytes,
         };
-        let bytes = bytes[text_start..].to_vec();
-        if std::str::from_utf8(&bytes).is_err() {
-            return Err(KbError::Format {
-                path,
-                message: "the file is not UTF-8 text (save it as \"CSV UTF-8\")".into(),
-            });
-        }
+        let bytes = if std::str::from_utf8(&bytes).is_ok() {
+            if format.is_empty() {
+                format.push("UTF-8");
+            }
+            bytes
+        } else {
+            format.push("Windows-1252");
+            windows_1252(&bytes).into_bytes()
+        };
         if bytes.iter().all(|b| b.is_ascii_whitespace()) {
             return Err(KbError::Format {
                 path,
@@ -53,18 +67,36 @@ impl Table {
                 ),
             });
         }
-        if let Some((line, got, want)) = ragged_line(&bytes) {
+        let separator = separator(&bytes);
+        let decimal_comma = separator == b';';
+        format.push(if decimal_comma {
+            "semicolon, decimal comma"
+        } else {
+            "comma"
+        });
+        if bytes.windows(2).any(|w| w == b"\r\n") {
+            format.push("CRLF");
+        }
+        if let Some((line, got, want)) = ragged_line(&bytes, separator) {
             return Err(KbError::Format {
                 path,
-                message: format!(
-                    "line {line} has {got} fields but the header has {want}; a value with a comma \
-                     must be in quotes (\"2,5\"), and numbers use a decimal point (2211.5)"
-                ),
+                message: if decimal_comma {
+                    format!(
+                        "line {line} has {got} fields but the header has {want}; a value with a \
+                         semicolon must be in quotes"
+                    )
+                } else {
+                    format!(
+                        "line {line} has {got} fields but the header has {want}; a value with a \
+                         comma must be in quotes (\"2,5\"), and numbers use a decimal point (2211.5)"
+                    )
+                },
             });
         }
         let df = CsvReadOptions::default()
             .with_has_header(true)
             .with_infer_schema_length(Some(0))
+            .with_parse_options(CsvParseOptions::default().with_separator(separator))
             .into_reader_with_file_handle(Cursor::new(bytes))
             .finish()
             .map_err(|e| KbError::Format {
@@ -104,6 +136,8 @@ impl Table {
         }
         Ok(Table {
             path,
+            format: format.join(", "),
+            decimal_comma,
             columns,
             cells,
             rows,
@@ -173,17 +207,37 @@ impl Table {
     /// A required finite number.
     pub fn f64(&self, row: usize, column: &str) -> Result<f64, KbError> {
         let v = self.str(row, column)?;
-        parse_number(v)
-            .ok_or_else(|| self.cell_error(row, column, v, "a number (e.g. 2211 or 0.264)"))
+        self.number(v).ok_or_else(|| {
+            self.cell_error(
+                row,
+                column,
+                v,
+                if self.decimal_comma {
+                    "a number (e.g. 2.211,50 or 0,264)"
+                } else {
+                    "a number (e.g. 2211 or 0.264)"
+                },
+            )
+        })
     }
 
     /// An optional finite number (blank cell or missing column: `None`).
     pub fn opt_f64(&self, row: usize, column: &str) -> Result<Option<f64>, KbError> {
         match self.opt_str(row, column) {
             None => Ok(None),
-            Some(v) => parse_number(v)
+            Some(v) => self
+                .number(v)
                 .map(Some)
                 .ok_or_else(|| self.cell_error(row, column, v, "a number or an empty cell")),
+        }
+    }
+
+    /// A number in this table's notation.
+    fn number(&self, v: &str) -> Option<f64> {
+        if self.decimal_comma {
+            parse_danish_number(v)
+        } else {
+            parse_number(v)
         }
     }
 
@@ -248,7 +302,7 @@ impl Table {
 
 /// The first record whose number of fields differs from the header's: (line, fields, header
 /// fields). Quote-aware (a quoted field may hold commas and line breaks); blank lines are skipped.
-pub fn ragged_line(bytes: &[u8]) -> Option<(usize, usize, usize)> {
+pub fn ragged_line(bytes: &[u8], separator: u8) -> Option<(usize, usize, usize)> {
     let mut want = None;
     let (mut fields, mut in_quotes, mut line, mut start_line, mut empty) = (1, false, 1, 1, true);
     let mut finish =
@@ -271,7 +325,7 @@ pub fn ragged_line(bytes: &[u8]) -> Option<(usize, usize, usize)> {
                 in_quotes = !in_quotes;
                 empty = false;
             }
-            b',' if !in_quotes => {
+            b if b == separator && !in_quotes => {
                 fields += 1;
                 empty = false;
             }
@@ -293,6 +347,65 @@ pub fn ragged_line(bytes: &[u8]) -> Option<(usize, usize, usize)> {
     finish(fields, empty, start_line)
 }
 
+/// The separator of a CSV text: `;` when its header line (outside quotes) has more semicolons
+/// than commas, else `,`.
+fn separator(bytes: &[u8]) -> u8 {
+    let header = bytes
+        .split(|b| *b == b'\n')
+        .find(|l| !l.iter().all(u8::is_ascii_whitespace))
+        .unwrap_or(&[]);
+    let (mut commas, mut semis, mut quoted) = (0, 0, false);
+    for b in header {
+        match b {
+            b'"' => quoted = !quoted,
+            b',' if !quoted => commas += 1,
+            b';' if !quoted => semis += 1,
+            _ => {}
+        }
+    }
+    if semis > commas { b';' } else { b',' }
+}
+
+/// Windows-1252 bytes as text.
+fn windows_1252(bytes: &[u8]) -> String {
+    const HIGH: [char; 32] = [
+        '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8d}', 'Ž',
+        '\u{8f}', '\u{90}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9d}',
+        'ž', 'Ÿ',
+    ];
+    bytes
+        .iter()
+        .map(|&b| match b {
+            0x80..=0x9F => HIGH[(b - 0x80) as usize],
+            _ => char::from(b),
+        })
+        .collect()
+}
+
+/// Parses a number in Danish notation: decimal comma, `.` as thousands separator
+/// (`-2.211,50`, `0,264`, `1.234` = 1234); a plain `2.5` (no comma, not in groups of three) is
+/// read with a decimal point.
+pub fn parse_danish_number(s: &str) -> Option<f64> {
+    let t = s.trim();
+    let digits = t.strip_prefix('-').unwrap_or(t);
+    let grouped = {
+        let mut parts = digits.split('.');
+        let first = parts.next().unwrap_or("");
+        let rest: Vec<&str> = parts.collect();
+        !rest.is_empty()
+            && (1..=3).contains(&first.len())
+            && first.bytes().all(|b| b.is_ascii_digit())
+            && rest
+                .iter()
+                .all(|p| p.len() == 3 || p.split(',').next().is_some_and(|q| q.len() == 3))
+    };
+    if t.contains(',') || grouped {
+        parse_number(&t.replace('.', "").replace(',', "."))
+    } else {
+        parse_number(t)
+    }
+}
+
 /// True for a lowercase ASCII slug.
 pub fn is_slug(s: &str) -> bool {
     !s.is_empty()
@@ -311,9 +424,13 @@ mod tests {
 
     #[test]
     fn ragged_lines_are_found_with_quotes_respected() {
-        assert_eq!(ragged_line(b"a,b\n1,2\n3,4,5\n"), Some((3, 3, 2)));
-        assert_eq!(ragged_line(b"a,b\n\"1,5\",2\n\n3,4\n"), None);
-        assert_eq!(ragged_line(b"a,b\r\n\"x\ny\",2\r\n3\r\n"), Some((4, 1, 2)));
+        assert_eq!(ragged_line(b"a,b\n1,2\n3,4,5\n", b','), Some((3, 3, 2)));
+        assert_eq!(ragged_line(b"a,b\n\"1,5\",2\n\n3,4\n", b','), None);
+        assert_eq!(
+            ragged_line(b"a,b\r\n\"x\ny\",2\r\n3\r\n", b','),
+            Some((4, 1, 2))
+        );
+        assert_eq!(ragged_line(b"a;b\n1,5;2\n", b';'), None);
     }
 
     #[test]
@@ -332,5 +449,62 @@ mod tests {
         );
         let e = t.id(1, "id").expect_err("not a slug").to_string();
         assert!(e.contains("line 3") && e.contains("lowercase"), "{e}");
+    }
+
+    #[test]
+    fn danish_numbers() {
+        assert_eq!(parse_danish_number("2.211,50"), Some(2211.5));
+        assert_eq!(parse_danish_number("-2.211,50"), Some(-2211.5));
+        assert_eq!(parse_danish_number("0,264"), Some(0.264));
+        assert_eq!(parse_danish_number("1.234"), Some(1234.0));
+        assert_eq!(parse_danish_number("1.234.567"), Some(1_234_567.0));
+        assert_eq!(parse_danish_number("2.5"), Some(2.5));
+        assert_eq!(parse_danish_number("2211"), Some(2211.0));
+        assert_eq!(parse_danish_number("x"), None);
+    }
+
+    /// The same table as a Danish Excel export in every variant loads to the same numbers.
+    #[test]
+    fn excel_exports_are_detected() {
+        let plain = b"id,name,value\nherberg,Herberg og forsorg,2211.5\n".to_vec();
+        let semicolon = "id;name;value\nherberg;Herberg og forsorg;2.211,50\n"
+            .as_bytes()
+            .to_vec();
+        let mut bom = vec![0xEF, 0xBB, 0xBF];
+        bom.extend_from_slice(&semicolon);
+        let crlf = "id;name;value\r\nherberg;Herberg og forsorg;2.211,50\r\n"
+            .as_bytes()
+            .to_vec();
+        // "Børn" in Windows-1252: ø = 0xF8
+        let cp1252 = b"id;name;value\r\nherberg;B\xf8rn og \xe6ble \x96 \xe5;2.211,50\r\n".to_vec();
+        for (bytes, format) in [
+            (plain, "UTF-8, comma"),
+            (semicolon, "UTF-8, semicolon, decimal comma"),
+            (bom, "UTF-8 with BOM, semicolon, decimal comma"),
+            (crlf, "UTF-8, semicolon, decimal comma, CRLF"),
+            (cp1252, "Windows-1252, semicolon, decimal comma, CRLF"),
+        ] {
+            let t =
+                Table::from_bytes("t.csv".into(), bytes, &["id", "name", "value"]).expect("loads");
+            assert_eq!(t.format, format);
+            assert_eq!(t.f64(0, "value").expect("number"), 2211.5, "{format}");
+            assert_eq!(t.id(0, "id").expect("id"), "herberg");
+            if format.starts_with("Windows") {
+                assert_eq!(t.str(0, "name").expect("name"), "Børn og æble – å");
+            }
+        }
+        // a bad number in a Danish table says what is expected in that notation
+        let t = Table::from_bytes(
+            "t.csv".into(),
+            b"id;value\nx;abc\n".to_vec(),
+            &["id", "value"],
+        )
+        .expect("loads");
+        assert!(
+            t.f64(0, "value")
+                .expect_err("bad")
+                .to_string()
+                .contains("2.211,50")
+        );
     }
 }
