@@ -165,3 +165,41 @@ fn every_shipped_scenario_gets_a_report() {
         assert!(out.join("index.html").is_file());
     }
 }
+
+#[test]
+fn identical_inputs_and_seed_give_identical_data_files() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let run = |name: &str| {
+        let out = dir.path().join(name);
+        soem()
+            .args([
+                "report",
+                "scenarios/sammenligning.toml",
+                "--draws",
+                "2000",
+                "--out",
+                &out.to_string_lossy(),
+            ])
+            .assert()
+            .success();
+        out
+    };
+    let (a, b) = (run("a"), run("b"));
+    let mut files = vec!["summary.json".to_string(), "tables.xlsx".to_string()];
+    for sub in ["tables", "charts"] {
+        for e in std::fs::read_dir(a.join(sub)).expect("dir") {
+            files.push(format!(
+                "{sub}/{}",
+                e.expect("entry").file_name().to_string_lossy()
+            ));
+        }
+    }
+    assert!(files.len() > 20);
+    for f in files {
+        assert_eq!(
+            std::fs::read(a.join(&f)).expect("a"),
+            std::fs::read(b.join(&f)).expect("b"),
+            "{f}"
+        );
+    }
+}

@@ -1,7 +1,7 @@
 //! The report's tables, as CSV (`tables/*.csv`) and as one workbook (`tables.xlsx`, a sheet per
 //! table, numbers as numbers with a thousands format, frozen header row).
 
-use rust_xlsxwriter::{Format, Workbook};
+use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook};
 
 use super::Summary;
 use crate::cli::table::actor_label;
@@ -285,6 +285,9 @@ pub fn all(s: &Summary, lang: Lang) -> Vec<Table> {
 pub fn xlsx(tables: &[Table]) -> Result<Vec<u8>, String> {
     let e = |e: rust_xlsxwriter::XlsxError| format!("writing tables.xlsx: {e}");
     let mut wb = Workbook::new();
+    // a fixed creation date: identical inputs give an identical file (no timestamps in data)
+    let fixed = ExcelDateTime::from_ymd(2000, 1, 1).map_err(e)?;
+    wb.set_properties(&DocProperties::new().set_creation_datetime(&fixed));
     let bold = Format::new().set_bold();
     let whole = Format::new().set_num_format("#,##0");
     let share = Format::new().set_num_format("0.0%");
