@@ -230,6 +230,20 @@ fn bad_driver_arguments_are_usage_errors_or_clear_data_errors() {
         .assert()
         .code(1)
         .stderr(predicate::str::contains("interval"));
+    // a run beyond the memory limit is refused before any work, saying how to go on
+    soem()
+        .env("SOEM_MAX_MEMORY_GB", "0.001")
+        .args([
+            "compare",
+            "scenarios/sammenligning.toml",
+            "--draws",
+            "100000",
+        ])
+        .assert()
+        .code(1)
+        .stderr(
+            predicate::str::contains("SOEM_MAX_MEMORY_GB").and(predicate::str::contains("at most")),
+        );
     for cmd in ["tornado", "grid", "mc", "compare"] {
         soem()
             .args([cmd, "--help"])

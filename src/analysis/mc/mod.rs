@@ -214,6 +214,48 @@ pub fn check(opt: &Options) -> Result<(), String> {
     Ok(())
 }
 
+/// The memory a run may use for its stored draws, in GiB, unless `SOEM_MAX_MEMORY_GB` says
+/// otherwise.
+pub const MAX_MEMORY_GB: f64 = 8.0;
+
+/// Refuses, before any work, a run whose stored draws would need more than the memory limit:
+/// 5 bytes per draw and key, plus 4 per draw, key and year with per-year ranges.
+pub fn check_memory(plan: &Plan, draws: u64, by_year: bool) -> Result<(), String> {
+    let per_draw: f64 = plan
+        .ivs
+        .iter()
+        .map(|p| {
+            let k = p.keys.len() as f64;
+            5.0 * k
+                + if by_year {
+                    4.0 * k * p.horizon as f64
+                } else {
+                    0.0
+                }
+        })
+        .sum();
+    let limit = std::env::var("SOEM_MAX_MEMORY_GB")
+        .ok()
+        .and_then(|v| v.parse::<f64>().ok())
+        .filter(|v| *v > 0.0)
+        .unwrap_or(MAX_MEMORY_GB);
+    let need = per_draw * draws as f64 / f64::from(1u32 << 30);
+    if need > limit {
+        let most = (limit * f64::from(1u32 << 30) / per_draw).floor();
+        return Err(format!(
+            "{draws} draws would keep {need:.1} GiB of results, more than the limit of {limit} GiB; \
+             use at most {most:.0} draws{}, or raise the limit with the environment variable \
+             SOEM_MAX_MEMORY_GB",
+            if by_year {
+                " (or leave out the per-year ranges)"
+            } else {
+                ""
+            }
+        ));
+    }
+    Ok(())
+}
+
 /// The provenance stamp of a run.
 pub fn provenance(sc: &Scenario, kb_hash: &str, opt: &Options) -> Provenance {
     Provenance {
@@ -490,6 +532,7 @@ pub fn run(
     check(opt)?;
     let ivs: Vec<&Intervention> = sc.interventions.iter().collect();
     let plan = Plan::new(sc, &ivs)?;
+    check_memory(&plan, opt.draws, opt.by_year)?;
     let extras = Extras {
         by_year: opt.by_year,
     };
@@ -569,6 +612,7 @@ pub fn compare(
     }
     let ivs: Vec<&Intervention> = sc.interventions.iter().collect();
     let plan = Plan::new(sc, &ivs)?;
+    check_memory(&plan, opt.draws, true)?;
     let d = engine::run(
         &plan,
         opt.draws as usize,
