@@ -89,6 +89,31 @@ fn report_writes_a_complete_folder() {
 }
 
 #[test]
+fn an_interrupted_runs_leftovers_are_removed_by_the_next_run() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // a dead process's temporary folder (pid 4194304 is above Linux's pid_max)
+    let stale = dir.path().join(".r.tmp4194304");
+    std::fs::create_dir(&stale).expect("mkdir");
+    std::fs::write(stale.join("index.html"), "half").expect("write");
+    let out = dir.path().join("r");
+    soem()
+        .args([
+            "report",
+            "scenarios/cti.toml",
+            "--draws",
+            "1000",
+            "--out",
+            &out.to_string_lossy(),
+        ])
+        .assert()
+        .success();
+    if cfg!(target_os = "linux") {
+        assert!(!stale.exists());
+    }
+    assert!(out.join("index.html").is_file());
+}
+
+#[test]
 fn report_never_replaces_a_folder_it_did_not_write() {
     let dir = tempfile::tempdir().expect("tempdir");
     let out = dir.path().join("mine");

@@ -171,6 +171,7 @@ pub fn write(sc: &Scenario, s: &Summary, opt: &Options) -> Result<PathBuf, Strin
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "report".into());
+    remove_stale(parent, &name);
     let tmp = parent.join(format!(".{name}.tmp{}", std::process::id()));
     if tmp.exists() {
         std::fs::remove_dir_all(&tmp).map_err(|e| io("removing", &tmp, e))?;
@@ -195,6 +196,31 @@ pub fn write(sc: &Scenario, s: &Summary, opt: &Options) -> Result<PathBuf, Strin
         let _ = std::fs::remove_dir_all(&old);
     }
     Ok(out.join("index.html"))
+}
+
+/// Removes the temporary folders (`.<name>.tmp<pid>`, `.<name>.old<pid>`) that an interrupted
+/// run left beside the report folder: those whose process no longer runs (Linux; elsewhere
+/// nothing is removed).
+fn remove_stale(parent: &Path, name: &str) {
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let file = e.file_name().to_string_lossy().into_owned();
+        let pid = [".tmp", ".old"].iter().find_map(|kind| {
+            file.strip_prefix(&format!(".{name}{kind}"))
+                .and_then(|p| p.parse::<u32>().ok())
+        });
+        let Some(pid) = pid else { continue };
+        let alive = if cfg!(target_os = "linux") {
+            Path::new(&format!("/proc/{pid}")).exists()
+        } else {
+            true
+        };
+        if !alive && pid != std::process::id() {
+            let _ = std::fs::remove_dir_all(e.path());
+        }
+    }
 }
 
 fn fill(sc: &Scenario, s: &Summary, opt: &Options, dir: &Path) -> Result<(), String> {
