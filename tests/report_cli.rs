@@ -7,6 +7,20 @@ use std::path::Path;
 use common::soem;
 use predicates::prelude::*;
 
+/// `soem report SCENARIO --draws N --out OUT`, not yet run.
+fn report(scenario: &str, draws: &str, out: &Path) -> assert_cmd::Command {
+    let mut c = soem();
+    c.args([
+        "report",
+        scenario,
+        "--draws",
+        draws,
+        "--out",
+        &out.to_string_lossy(),
+    ]);
+    c
+}
+
 #[test]
 fn report_writes_a_complete_folder() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -96,15 +110,7 @@ fn an_interrupted_runs_leftovers_are_removed_by_the_next_run() {
     std::fs::create_dir(&stale).expect("mkdir");
     std::fs::write(stale.join("index.html"), "half").expect("write");
     let out = dir.path().join("r");
-    soem()
-        .args([
-            "report",
-            "scenarios/cti.toml",
-            "--draws",
-            "1000",
-            "--out",
-            &out.to_string_lossy(),
-        ])
+    report("scenarios/cti.toml", "1000", &out)
         .assert()
         .success();
     if cfg!(target_os = "linux") {
@@ -155,15 +161,7 @@ fn user_text_is_escaped_in_the_page() {
     let f = dir.path().join("x.toml");
     std::fs::write(&f, text).expect("write");
     let out = dir.path().join("r");
-    soem()
-        .args([
-            "report",
-            &f.to_string_lossy(),
-            "--draws",
-            "1000",
-            "--out",
-            &out.to_string_lossy(),
-        ])
+    report(&f.to_string_lossy(), "1000", &out)
         .assert()
         .success();
     let html = std::fs::read_to_string(out.join("index.html")).expect("index.html");
@@ -176,15 +174,7 @@ fn every_shipped_scenario_gets_a_report() {
     let dir = tempfile::tempdir().expect("tempdir");
     for p in common::scenarios() {
         let out = dir.path().join(p.file_stem().expect("stem"));
-        soem()
-            .args([
-                "report",
-                &p.to_string_lossy(),
-                "--draws",
-                "1000",
-                "--out",
-                &out.to_string_lossy(),
-            ])
+        report(&p.to_string_lossy(), "1000", &out)
             .assert()
             .success();
         assert!(out.join("index.html").is_file());
@@ -196,15 +186,7 @@ fn identical_inputs_and_seed_give_identical_data_files() {
     let dir = tempfile::tempdir().expect("tempdir");
     let run = |name: &str| {
         let out = dir.path().join(name);
-        soem()
-            .args([
-                "report",
-                "scenarios/sammenligning.toml",
-                "--draws",
-                "2000",
-                "--out",
-                &out.to_string_lossy(),
-            ])
+        report("scenarios/sammenligning.toml", "2000", &out)
             .assert()
             .success();
         out
