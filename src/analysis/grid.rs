@@ -197,7 +197,18 @@ fn variant(
     let text = std::fs::read_to_string(&sc.path)
         .map_err(|e| format!("reading {} again: {e}", sc.path.display()))?;
     let mut doc: toml::Table = toml::from_str(&text).map_err(|e| e.to_string())?;
-    let what: Vec<String> = edits.iter().map(|(_, v)| v.to_string()).collect();
+    let what: Vec<String> = edits
+        .iter()
+        .map(|(p, v)| {
+            let name = match p {
+                Param::DiscountRate => "discount_rate",
+                Param::PriceYear => "price_year",
+                Param::TargetGroup => "target_group",
+                _ => "success_goal",
+            };
+            format!("{name} = {v}")
+        })
+        .collect();
     for (p, v) in edits {
         match p {
             Param::DiscountRate | Param::PriceYear => {
@@ -234,7 +245,7 @@ fn variant(
     }
     let text = toml::to_string(&doc).map_err(|e| e.to_string())?;
     crate::scenario::parse(&sc.path, &text, kb)
-        .map_err(|e| format!("with {}: {e}", what.join(", ")))
+        .map_err(|e| format!("the grid point with {}: {e}", what.join(", ")))
 }
 
 /// Runs a grid over every intervention of the scenario.
