@@ -74,6 +74,29 @@ fn every_driver_runs_on_every_shipped_scenario_in_both_languages() {
 }
 
 #[test]
+fn every_driver_says_when_it_used_illustrative_numbers() {
+    // cti uses illustrative knowledge-base numbers
+    for args in [
+        vec!["tornado", "scenarios/cti.toml"],
+        vec!["require", "scenarios/cti.toml"],
+        vec!["mc", "scenarios/cti.toml", "--draws", "1000"],
+        vec!["grid", "scenarios/cti.toml", "--vary", "period=5,10"],
+    ] {
+        soem().args(&args).assert().success().stdout(
+            predicate::str::contains("OBS: illustrative tal")
+                .and(predicate::str::contains("herberg")),
+        );
+        let v = json(&args);
+        assert!(
+            v[0]["illustrative"]
+                .as_array()
+                .is_some_and(|a| !a.is_empty()),
+            "{args:?}"
+        );
+    }
+}
+
+#[test]
 fn compare_has_the_spec_shape_and_states_the_risk() {
     let c = json(&["compare", "scenarios/sammenligning.toml", "--draws", "5000"]);
     let pair = &c["pairs"][0];

@@ -163,6 +163,8 @@ pub struct GridResult {
     pub keys: Vec<String>,
     /// Number of points.
     pub points: usize,
+    /// Items with illustrative numbers, in any of the grid's scenario variants.
+    pub illustrative: Vec<String>,
     /// PV per point and key, `[point][key]` (points in row-major order of the dimensions, the
     /// last dimension fastest).
     #[serde(skip)]
@@ -364,6 +366,17 @@ pub fn run(
             points,
             pv,
             break_even: be,
+            illustrative: {
+                let mut items: Vec<String> = Vec::new();
+                for v in &variants {
+                    for item in v.illustrative_items(&v.interventions[j].id) {
+                        if !items.contains(&item) {
+                            items.push(item);
+                        }
+                    }
+                }
+                items
+            },
         });
     }
     Ok(out)

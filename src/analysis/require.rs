@@ -65,6 +65,8 @@ pub struct RequireResult {
     pub by_period: Vec<PeriodRow>,
     /// Other inputs solved for the same target (bisection), at the assumed success rate.
     pub other_inputs: Keyed<crate::analysis::grid::OtherInputs>,
+    /// Items of this intervention with illustrative numbers.
+    pub illustrative: Vec<String>,
 }
 
 /// One period length of the actors × period table.
@@ -225,6 +227,7 @@ pub fn run(sc: &Scenario, target: &Target) -> Result<Vec<RequireResult>, String>
             ),
             details: Keyed(details),
             by_period,
+            illustrative: sc.illustrative_items(&iv.id),
             other_inputs: {
                 let e = crate::analysis::grid::Evaluator::new(sc, iv);
                 Keyed(

@@ -96,6 +96,8 @@ pub struct Tornado {
     pub result_period: [i32; 2],
     /// Bars sorted by swing, largest first.
     pub bars: Vec<Bar>,
+    /// Items of this intervention with illustrative numbers.
+    pub illustrative: Vec<String>,
 }
 
 fn bar(name: String, label: String, kind: BarKind, inputs: (f64, f64), pvs: (f64, f64)) -> Bar {
@@ -212,6 +214,7 @@ pub fn tornado(sc: &Scenario, iv: &Intervention, opt: &Options) -> Result<Tornad
         delta: d,
         result_period: [iv.result_period.0, iv.result_period.1],
         bars,
+        illustrative: sc.illustrative_items(&iv.id),
     })
 }
 

@@ -176,6 +176,7 @@ struct JsonGrid<'a> {
     dimensions: &'a [Dimension],
     rows: Vec<JsonRow<'a>>,
     matrix: Option<JsonMatrix<'a>>,
+    illustrative: &'a [String],
 }
 
 fn json(results: &[(String, Vec<GridResult>)]) -> Vec<JsonGrid<'_>> {
@@ -201,6 +202,7 @@ fn json(results: &[(String, Vec<GridResult>)]) -> Vec<JsonGrid<'_>> {
                 dimensions: &r.dimensions,
                 rows,
                 matrix: matrix(r),
+                illustrative: &r.illustrative,
             });
         }
     }
@@ -237,6 +239,7 @@ fn text(name: &str, r: &GridResult, lang: Lang) -> String {
         int(r.points as f64, lang),
         lang.t("punkter", "points")
     );
+    out += &super::illustrative_note(&r.illustrative, lang);
     if let Some(m) = matrix(r) {
         out += &format!(
             "{} ({}): {} ↓, {} →\n",

@@ -303,16 +303,7 @@ pub fn text(sc: &Scenario, r: &McResult, lang: Lang) -> String {
             parts.join(", ")
         );
     }
-    if !r.illustrative.is_empty() {
-        out += &format!(
-            "{} {}\n",
-            lang.t(
-                "OBS: illustrative tal (ikke fra kildematerialet) i:",
-                "Note: illustrative numbers (not from the reference material) in:"
-            ),
-            r.illustrative.join(", ")
-        );
-    }
+    out += &super::illustrative_note(&r.illustrative, lang);
     out += &stamp(&r.provenance, lang);
     out += "\n";
     out

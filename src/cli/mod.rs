@@ -458,6 +458,21 @@ pub fn run(cli: &Cli) -> Result<String> {
     }
 }
 
+/// The line every text result that used illustrative numbers ends with (empty when none).
+pub fn illustrative_note(items: &[String], lang: Lang) -> String {
+    if items.is_empty() {
+        return String::new();
+    }
+    format!(
+        "{} {}\n",
+        lang.t(
+            "OBS: illustrative tal (ikke fra SØM's referencemateriale) i:",
+            "Note: illustrative numbers (not from the SØM reference material) in:"
+        ),
+        items.join(", ")
+    )
+}
+
 /// Parses `a,b` (two numbers) or `none`.
 fn parse_pair(text: &str, flag: &str) -> Result<Option<(f64, f64)>> {
     if text.trim().eq_ignore_ascii_case("none") {

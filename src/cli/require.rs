@@ -174,6 +174,7 @@ fn text(results: &[RequireResult], lang: Lang) -> String {
             rows,
             1,
         );
+        out += &super::illustrative_note(&r.illustrative, lang);
         out += "\n";
     }
     out

@@ -165,6 +165,7 @@ fn text(results: &[Tornado], lang: Lang) -> String {
             rows,
             &[false, true, true, true, false],
         );
+        out += &super::illustrative_note(&t.illustrative, lang);
         out += &format!(
             "{}\n\n",
             lang.t(

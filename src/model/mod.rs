@@ -485,12 +485,7 @@ pub fn calculate(scenario: &Scenario, iv: &Intervention) -> Calculation {
         items,
         costs: cut(&p.costs),
         saved_costs: cut(&p.saved),
-        illustrative: scenario
-            .illustrative
-            .iter()
-            .filter(|l| l.intervention == iv.id)
-            .cloned()
-            .collect(),
+        illustrative: scenario.illustrative_of(&iv.id),
     }
 }
 

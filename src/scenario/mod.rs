@@ -234,6 +234,25 @@ pub struct Intervention {
     pub independent: bool,
 }
 
+impl Scenario {
+    /// The items of intervention `iv` whose numbers are illustrative.
+    pub fn illustrative_of(&self, iv: &str) -> Vec<Illustrative> {
+        self.illustrative
+            .iter()
+            .filter(|l| l.intervention == iv)
+            .cloned()
+            .collect()
+    }
+
+    /// The ids of the items of intervention `iv` whose numbers are illustrative.
+    pub fn illustrative_items(&self, iv: &str) -> Vec<String> {
+        self.illustrative_of(iv)
+            .into_iter()
+            .map(|l| l.item)
+            .collect()
+    }
+}
+
 impl Intervention {
     /// Lag L = max(1, ceil(D)) between a cohort's start and its first consequence year.
     pub fn lag(&self) -> usize {

@@ -499,12 +499,7 @@ fn summarise(
             .filter(|s| slot_used(p, plan, s))
             .cloned()
             .collect(),
-        illustrative: sc
-            .illustrative
-            .iter()
-            .filter(|l| l.intervention == p.id)
-            .map(|l| l.item.clone())
-            .collect(),
+        illustrative: sc.illustrative_items(&p.id),
         provenance: stamp.clone(),
     }
 }
