@@ -81,6 +81,37 @@ pub fn kr(value: f64, lang: Lang) -> String {
     format!("{} kr.", int(value, lang))
 }
 
+/// The characters of Windows-1252 (WinAnsi) bytes 0x80–0x9F; the other bytes are Latin-1.
+/// Bytes Windows leaves undefined map to the C1 control with the same number.
+const CP1252_HIGH: [char; 32] = [
+    '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8d}', 'Ž', '\u{8f}',
+    '\u{90}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9d}', 'ž', 'Ÿ',
+];
+
+/// The character of a Windows-1252 byte.
+pub fn cp1252_char(b: u8) -> char {
+    match b {
+        0x80..=0x9F => CP1252_HIGH[(b - 0x80) as usize],
+        _ => char::from(b),
+    }
+}
+
+/// The Windows-1252 byte of a character, if it has one (C1 controls excluded).
+pub fn cp1252_byte(c: char) -> Option<u8> {
+    match c as u32 {
+        0..=0x7F | 0xA0..=0xFF => Some(c as u8),
+        _ => CP1252_HIGH
+            .iter()
+            .position(|h| *h == c && !h.is_control())
+            .map(|i| 0x80 + i as u8),
+    }
+}
+
+/// Whole thousands of kroner for compact tables and axes: `-7.319`.
+pub fn tkr(value: f64, lang: Lang) -> String {
+    int(value / 1000.0, lang)
+}
+
 /// A decimal number with `decimals` places and the language's decimal mark.
 pub fn dec(value: f64, decimals: usize, lang: Lang) -> String {
     let s = format!("{value:.decimals$}");
@@ -125,6 +156,18 @@ mod tests {
         assert_eq!(kr(999.5, Lang::Da), "1.000 kr.");
         assert_eq!(kr(-0.3, Lang::Da), "0 kr.");
         assert_eq!(int(100_000.0, Lang::Da), "100.000");
+    }
+
+    #[test]
+    fn windows_1252_both_ways() {
+        assert_eq!(cp1252_char(0xF8), 'ø');
+        assert_eq!(cp1252_char(0x96), '–');
+        for b in 0x20..=0xFFu8 {
+            if !cp1252_char(b).is_control() {
+                assert_eq!(cp1252_byte(cp1252_char(b)), Some(b));
+            }
+        }
+        assert_eq!(cp1252_byte('−'), None);
     }
 
     #[test]

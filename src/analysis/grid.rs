@@ -177,14 +177,24 @@ pub struct GridResult {
 impl GridResult {
     /// The values of each dimension at point `i`.
     pub fn coordinates(&self, i: usize) -> Vec<&Value> {
-        let mut rest = i;
-        let mut out = vec![&self.dimensions[0].values[0]; self.dimensions.len()];
-        for (d, dim) in self.dimensions.iter().enumerate().rev() {
-            out[d] = &dim.values[rest % dim.values.len()];
-            rest /= dim.values.len();
-        }
-        out
+        let radices: Vec<usize> = self.dimensions.iter().map(|d| d.values.len()).collect();
+        digits(i, &radices)
+            .into_iter()
+            .zip(&self.dimensions)
+            .map(|(k, d)| &d.values[k])
+            .collect()
     }
+}
+
+/// The digits of `i` in the mixed radix `radices`, the last digit changing fastest (the order
+/// of grid points).
+fn digits(mut i: usize, radices: &[usize]) -> Vec<usize> {
+    let mut out = vec![0; radices.len()];
+    for (d, r) in radices.iter().enumerate().rev() {
+        out[d] = i % r;
+        i /= r;
+    }
+    out
 }
 
 /// Rebuilds the scenario with structural values (settings and knowledge-base lookups).
@@ -284,13 +294,12 @@ pub fn run(
     let variants: Vec<Scenario> = (0..n_struct)
         .into_par_iter()
         .map(|c| {
-            let mut rest = c;
-            let mut edits = Vec::new();
-            for d in structural.iter().rev() {
-                let n = dims[*d].values.len();
-                edits.push((&dims[*d].param, &dims[*d].values[rest % n]));
-                rest /= n;
-            }
+            let radices: Vec<usize> = structural.iter().map(|d| dims[*d].values.len()).collect();
+            let edits: Vec<(&Param, &Value)> = digits(c, &radices)
+                .into_iter()
+                .zip(&structural)
+                .map(|(k, d)| (&dims[*d].param, &dims[*d].values[k]))
+                .collect();
             variant(sc, kb, &edits)
         })
         .collect::<Result<_, _>>()?;
@@ -313,25 +322,18 @@ pub fn run(
             }
         }
         let k_n = evals[0].keys.len();
+        let radices: Vec<usize> = dims.iter().map(|d| d.values.len()).collect();
         let mut pv = vec![0.0; points * k_n];
         let mut be = vec![None; points];
         pv.par_chunks_mut(k_n)
             .zip(be.par_iter_mut())
             .enumerate()
             .for_each(|(i, (pv, be))| {
-                let mut rest = i;
-                let mut c = 0;
-                let mut stride = 1;
-                let mut coords = vec![0usize; dims.len()];
-                for d in (0..dims.len()).rev() {
-                    let n = dims[d].values.len();
-                    coords[d] = rest % n;
-                    rest /= n;
-                }
-                for d in structural.iter().rev() {
-                    c += coords[*d] * stride;
-                    stride *= dims[*d].values.len();
-                }
+                let coords = digits(i, &radices);
+                // the structural variant: the structural digits read as one number
+                let c = structural
+                    .iter()
+                    .fold(0, |acc, d| acc * radices[*d] + coords[*d]);
                 let e = &evals[c];
                 let mut p = e.base();
                 for (d, dim) in dims.iter().enumerate() {

@@ -10,7 +10,7 @@ use super::Format;
 use super::table::{actor_label, aligned};
 use crate::analysis::mc::{Comparison, McResult, Options, Provenance, compare as compare_runs};
 use crate::scenario::Scenario;
-use crate::text::{Lang, dec, int, kr, pct};
+use crate::text::{Lang, dec, int, kr, pct, tkr};
 
 /// Work (draws × row widths × keys) above which a progress bar is shown: about a second.
 const PROGRESS_WORK: f64 = 2e9;
@@ -187,11 +187,6 @@ fn compare_csv(c: &Comparison) -> String {
         })
         .collect();
     super::table::csv(&header, &rows)
-}
-
-/// Amount in thousands for compact tables: `-7.319` (t.kr.).
-fn tkr(v: f64, lang: Lang) -> String {
-    int(v / 1000.0, lang)
 }
 
 fn year(v: Option<f64>) -> String {

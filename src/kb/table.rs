@@ -56,7 +56,11 @@ impl Table {
             bytes
         } else {
             format.push("Windows-1252");
-            windows_1252(&bytes).into_bytes()
+            bytes
+                .iter()
+                .map(|b| crate::text::cp1252_char(*b))
+                .collect::<String>()
+                .into_bytes()
         };
         if bytes.iter().all(|b| b.is_ascii_whitespace()) {
             return Err(KbError::Format {
@@ -364,22 +368,6 @@ fn separator(bytes: &[u8]) -> u8 {
         }
     }
     if semis > commas { b';' } else { b',' }
-}
-
-/// Windows-1252 bytes as text.
-fn windows_1252(bytes: &[u8]) -> String {
-    const HIGH: [char; 32] = [
-        '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8d}', 'Ž',
-        '\u{8f}', '\u{90}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9d}',
-        'ž', 'Ÿ',
-    ];
-    bytes
-        .iter()
-        .map(|&b| match b {
-            0x80..=0x9F => HIGH[(b - 0x80) as usize],
-            _ => char::from(b),
-        })
-        .collect()
 }
 
 /// Parses a number in Danish notation: decimal comma, `.` as thousands separator

@@ -9,6 +9,8 @@ use plotters::coord::ranged1d::SegmentedCoord;
 use plotters::coord::types::{RangedCoordf64, RangedCoordusize};
 use plotters::prelude::*;
 
+use crate::text::{Lang, tkr};
+
 /// Width and height of every figure in pixels.
 pub const SIZE: (u32, u32) = (900, 420);
 
@@ -84,16 +86,24 @@ fn range(values: impl Iterator<Item = f64>) -> (f64, f64) {
     (lo - pad, hi + pad)
 }
 
-/// Thousands of kroner with a Danish or English separator, for axis labels.
-fn tkr(v: f64, danish: bool) -> String {
-    crate::text::int(
-        v / 1000.0,
-        if danish {
-            crate::text::Lang::Da
-        } else {
-            crate::text::Lang::En
-        },
-    )
+/// A chart with amounts or years on both axes.
+type Xy<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+
+/// The common frame of the report's x–y charts: title, margins, label areas.
+fn xy_chart<'a, DB: DrawingBackend>(
+    area: &'a DrawingArea<DB, Shift>,
+    title: &str,
+    y_label_width: u32,
+    x: std::ops::Range<f64>,
+    y: std::ops::Range<f64>,
+) -> Result<Xy<'a, DB>, String> {
+    ChartBuilder::on(area)
+        .caption(title, ("sans-serif", 18))
+        .margin(12)
+        .x_label_area_size(32)
+        .y_label_area_size(y_label_width)
+        .build_cartesian_2d(x, y)
+        .map_err(err)
 }
 
 /// The chart type of the category charts (tornado, overlap): amounts across, one row per label.
@@ -107,7 +117,7 @@ fn rows_chart<'a, DB: DrawingBackend>(
     (lo, hi): (f64, f64),
     labels: &[String],
     label_width: u32,
-    danish: bool,
+    lang: Lang,
 ) -> Result<Rows<'a, DB>, String> {
     let n = labels.len().max(1);
     let mut c = ChartBuilder::on(area)
@@ -128,7 +138,7 @@ fn rows_chart<'a, DB: DrawingBackend>(
                 .unwrap_or_default(),
             _ => String::new(),
         })
-        .x_label_formatter(&|x| tkr(*x, danish))
+        .x_label_formatter(&|x| tkr(*x, lang))
         .draw()
         .map_err(err)?;
     Ok(c)
@@ -142,8 +152,8 @@ pub struct NetBars {
     pub years: Vec<i32>,
     /// Per actor: label and net per year.
     pub series: Vec<(String, Vec<f64>)>,
-    /// Danish number format.
-    pub danish: bool,
+    /// Language of the number format.
+    pub lang: Lang,
     /// Y axis label.
     pub y_label: String,
 }
@@ -152,15 +162,9 @@ impl Chart for NetBars {
     fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<(), String> {
         let n = self.years.len().max(1) as f64;
         let (lo, hi) = range(self.series.iter().flat_map(|(_, v)| v.iter().copied()));
-        let mut c = ChartBuilder::on(area)
-            .caption(&self.title, ("sans-serif", 18))
-            .margin(12)
-            .x_label_area_size(32)
-            .y_label_area_size(70)
-            .build_cartesian_2d(0.0..n, lo..hi)
-            .map_err(err)?;
+        let mut c = xy_chart(area, &self.title, 70, 0.0..n, lo..hi)?;
         let years = self.years.clone();
-        let danish = self.danish;
+        let lang = self.lang;
         c.configure_mesh()
             .light_line_style(WHITE)
             .disable_x_mesh()
@@ -171,7 +175,7 @@ impl Chart for NetBars {
                     .map(|y| y.to_string())
                     .unwrap_or_default()
             })
-            .y_label_formatter(&|y| tkr(*y, danish))
+            .y_label_formatter(&|y| tkr(*y, lang))
             .y_desc(&self.y_label)
             .draw()
             .map_err(err)?;
@@ -206,8 +210,8 @@ pub struct Cumulative {
     pub cumulative: Vec<f64>,
     /// Break-even p10–p90 years from Monte Carlo.
     pub band: Option<(f64, f64)>,
-    /// Danish number format.
-    pub danish: bool,
+    /// Language of the number format.
+    pub lang: Lang,
 }
 
 impl Chart for Cumulative {
@@ -217,18 +221,12 @@ impl Chart for Cumulative {
             *self.years.last().unwrap_or(&0) as f64 + 1.0,
         );
         let (lo, hi) = range(self.cumulative.iter().copied());
-        let danish = self.danish;
-        let mut c = ChartBuilder::on(area)
-            .caption(&self.title, ("sans-serif", 18))
-            .margin(12)
-            .x_label_area_size(32)
-            .y_label_area_size(70)
-            .build_cartesian_2d(x0..x1, lo..hi)
-            .map_err(err)?;
+        let lang = self.lang;
+        let mut c = xy_chart(area, &self.title, 70, x0..x1, lo..hi)?;
         c.configure_mesh()
             .light_line_style(WHITE)
             .x_label_formatter(&|x| format!("{x:.0}"))
-            .y_label_formatter(&|y| tkr(*y, danish))
+            .y_label_formatter(&|y| tkr(*y, lang))
             .draw()
             .map_err(err)?;
         if let Some((a, b)) = self.band {
@@ -267,8 +265,8 @@ pub struct Requirement {
     pub assumed: f64,
     /// The required rate.
     pub required: Option<f64>,
-    /// Danish number format.
-    pub danish: bool,
+    /// Language of the number format.
+    pub lang: Lang,
 }
 
 impl Chart for Requirement {
@@ -276,18 +274,12 @@ impl Chart for Requirement {
         let top = self.required.map_or(1.0, |s| s.clamp(0.0, 3.0).max(1.0));
         let pv = |s: f64| self.pv0 + s * self.slope;
         let (lo, hi) = range([pv(0.0), pv(top)].into_iter());
-        let danish = self.danish;
-        let mut c = ChartBuilder::on(area)
-            .caption(&self.title, ("sans-serif", 18))
-            .margin(12)
-            .x_label_area_size(32)
-            .y_label_area_size(70)
-            .build_cartesian_2d(0.0..top, lo..hi)
-            .map_err(err)?;
+        let lang = self.lang;
+        let mut c = xy_chart(area, &self.title, 70, 0.0..top, lo..hi)?;
         c.configure_mesh()
             .light_line_style(WHITE)
             .x_label_formatter(&|x| format!("{:.0} %", x * 100.0))
-            .y_label_formatter(&|y| tkr(*y, danish))
+            .y_label_formatter(&|y| tkr(*y, lang))
             .draw()
             .map_err(err)?;
         c.draw_series(std::iter::once(PathElement::new(
@@ -323,8 +315,8 @@ pub struct Tornado {
     pub base: f64,
     /// Label, low, high (largest swing first).
     pub bars: Vec<(String, f64, f64)>,
-    /// Danish number format.
-    pub danish: bool,
+    /// Language of the number format.
+    pub lang: Lang,
 }
 
 impl Chart for Tornado {
@@ -337,7 +329,7 @@ impl Chart for Tornado {
                 .chain([self.base]),
         );
         let labels: Vec<String> = self.bars.iter().map(|b| b.0.clone()).collect();
-        let mut c = rows_chart(area, &self.title, (lo, hi), &labels, 260, self.danish)?;
+        let mut c = rows_chart(area, &self.title, (lo, hi), &labels, 260, self.lang)?;
         c.draw_series(self.bars.iter().enumerate().map(|(i, (_, a, b))| {
             let y = n - 1 - i;
             Rectangle::new(
@@ -371,8 +363,8 @@ pub struct Histogram {
     pub counts: Vec<u64>,
     /// The central interval.
     pub interval: [f64; 2],
-    /// Danish number format.
-    pub danish: bool,
+    /// Language of the number format.
+    pub lang: Lang,
 }
 
 impl Chart for Histogram {
@@ -385,18 +377,12 @@ impl Chart for Histogram {
             (x0 - 1.0, x0 + 1.0)
         };
         let top = self.counts.iter().copied().max().unwrap_or(1).max(1) as f64 * 1.1;
-        let danish = self.danish;
-        let mut c = ChartBuilder::on(area)
-            .caption(&self.title, ("sans-serif", 18))
-            .margin(12)
-            .x_label_area_size(32)
-            .y_label_area_size(50)
-            .build_cartesian_2d(x0..x1, 0.0..top)
-            .map_err(err)?;
+        let lang = self.lang;
+        let mut c = xy_chart(area, &self.title, 50, x0..x1, 0.0..top)?;
         c.configure_mesh()
             .light_line_style(WHITE)
             .disable_y_mesh()
-            .x_label_formatter(&|x| tkr(*x, danish))
+            .x_label_formatter(&|x| tkr(*x, lang))
             .y_label_formatter(&|y| format!("{y:.0}"))
             .draw()
             .map_err(err)?;
@@ -430,13 +416,7 @@ impl Chart for YearBars {
         let x0 = self.shares.first().map_or(0, |s| s.0) as f64;
         let x1 = self.shares.last().map_or(1, |s| s.0 + 1) as f64;
         let top = self.shares.iter().map(|s| s.1).fold(0.01, f64::max) * 1.15;
-        let mut c = ChartBuilder::on(area)
-            .caption(&self.title, ("sans-serif", 18))
-            .margin(12)
-            .x_label_area_size(32)
-            .y_label_area_size(50)
-            .build_cartesian_2d(x0..x1, 0.0..top)
-            .map_err(err)?;
+        let mut c = xy_chart(area, &self.title, 50, x0..x1, 0.0..top)?;
         c.configure_mesh()
             .light_line_style(WHITE)
             .disable_x_mesh()
@@ -459,8 +439,8 @@ pub struct Overlap {
     pub title: String,
     /// Id, low, median, high.
     pub rows: Vec<(String, f64, f64, f64)>,
-    /// Danish number format.
-    pub danish: bool,
+    /// Language of the number format.
+    pub lang: Lang,
 }
 
 impl Chart for Overlap {
@@ -468,7 +448,7 @@ impl Chart for Overlap {
         let n = self.rows.len().max(1);
         let (lo, hi) = range(self.rows.iter().flat_map(|r| [r.1, r.3]));
         let labels: Vec<String> = self.rows.iter().map(|r| r.0.clone()).collect();
-        let mut c = rows_chart(area, &self.title, (lo, hi), &labels, 160, self.danish)?;
+        let mut c = rows_chart(area, &self.title, (lo, hi), &labels, 160, self.lang)?;
         for (i, (_, a, m, b)) in self.rows.iter().enumerate() {
             let y = n - 1 - i;
             let color = PALETTE[i % PALETTE.len()];

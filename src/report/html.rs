@@ -37,7 +37,6 @@ fn fig(
 
 /// Draws every figure (SVG text returned, PNG written into `dir`).
 pub fn figures(s: &Summary, lang: Lang, dir: &Path) -> Result<Vec<(String, String)>, String> {
-    let da = lang == Lang::Da;
     let mut out = Vec::new();
     for (i, c) in s.calc.iter().enumerate() {
         let id = &c.id;
@@ -61,7 +60,7 @@ pub fn figures(s: &Summary, lang: Lang, dir: &Path) -> Result<Vec<(String, Strin
                     .skip(1)
                     .map(|(k, v)| (actor_label(k, lang), v.clone()))
                     .collect(),
-                danish: da,
+                lang,
                 y_label: lang.t("tusinde kr.", "thousand kr.").into(),
             },
         )?;
@@ -83,7 +82,7 @@ pub fn figures(s: &Summary, lang: Lang, dir: &Path) -> Result<Vec<(String, Strin
                     .iter()
                     .map(|a| (a.area.clone(), a.net.clone()))
                     .collect(),
-                danish: da,
+                lang,
                 y_label: lang.t("tusinde kr.", "thousand kr.").into(),
             },
         )?;
@@ -107,7 +106,7 @@ pub fn figures(s: &Summary, lang: Lang, dir: &Path) -> Result<Vec<(String, Strin
                 years: c.years.clone(),
                 cumulative: c.cumulative_pv.get("total").cloned().unwrap_or_default(),
                 band,
-                danish: da,
+                lang,
             },
         )?;
         if let Some(d) = s.require.get(i).and_then(|r| r.details.get("total")) {
@@ -127,7 +126,7 @@ pub fn figures(s: &Summary, lang: Lang, dir: &Path) -> Result<Vec<(String, Strin
                     slope: d.slope,
                     assumed: c.success_rate,
                     required: d.success_rate,
-                    danish: da,
+                    lang,
                 },
             )?;
         }
@@ -145,7 +144,7 @@ pub fn figures(s: &Summary, lang: Lang, dir: &Path) -> Result<Vec<(String, Strin
                         .take(12)
                         .map(|b| (crate::cli::tornado::label(b, lang), b.low, b.high))
                         .collect(),
-                    danish: da,
+                    lang,
                 },
             )?;
         }
@@ -166,7 +165,7 @@ pub fn figures(s: &Summary, lang: Lang, dir: &Path) -> Result<Vec<(String, Strin
                     edges: m.histogram.edges.clone(),
                     counts: m.histogram.counts.clone(),
                     interval,
-                    danish: da,
+                    lang,
                 },
             )?;
             if m.break_even_distribution.iter().any(|(_, s)| *s > 0.0) {
@@ -208,7 +207,7 @@ pub fn figures(s: &Summary, lang: Lang, dir: &Path) -> Result<Vec<(String, Strin
                         Some((m.id.clone(), p.interval[0], p.p50, p.interval[1]))
                     })
                     .collect(),
-                danish: da,
+                lang,
             },
         )?;
     }

@@ -157,49 +157,15 @@ fn runs(s: &str) -> Vec<(String, bool)> {
     out
 }
 
-/// WinAnsi (cp1252) code of a character; `None` when it has none.
+/// WinAnsi (Windows-1252) code of a character, with a few stand-ins; `None` when it has none.
 fn winansi(c: char) -> Option<u8> {
-    let u = c as u32;
-    match u {
-        32..=126 | 160..=255 => Some(u as u8),
-        _ => Some(match c {
-            '€' => 0x80,
-            '‚' => 0x82,
-            '„' => 0x84,
-            '…' => 0x85,
-            '‘' => 0x91,
-            '’' => 0x92,
-            '“' => 0x93,
-            '”' => 0x94,
-            '•' => 0x95,
-            '–' => 0x96,
-            '—' => 0x97,
-            '™' => 0x99,
-            '−' => b'-',
-            '≤' => b'<',
-            '≥' => b'>',
-            '→' => b'>',
-            '\n' | '\t' => b' ',
-            _ => return None,
-        }),
-    }
-}
-
-fn decode(b: u8) -> char {
-    match b {
-        0x80 => '€',
-        0x82 => '‚',
-        0x84 => '„',
-        0x85 => '…',
-        0x91 => '‘',
-        0x92 => '’',
-        0x93 => '“',
-        0x94 => '”',
-        0x95 => '•',
-        0x96 => '–',
-        0x97 => '—',
-        0x99 => '™',
-        b => b as char,
+    match c {
+        '−' => Some(b'-'),
+        '≤' => Some(b'<'),
+        '≥' | '→' => Some(b'>'),
+        '\n' | '\t' => Some(b' '),
+        c if c.is_control() => None,
+        c => crate::text::cp1252_byte(c),
     }
 }
 
@@ -217,7 +183,7 @@ impl Metrics {
         let upem = font.units_per_em().unwrap_or(2048.0) as f64;
         let mut widths = [0.0; 256];
         for (b, w) in widths.iter_mut().enumerate().skip(32) {
-            let id = font.glyph_id(decode(b as u8));
+            let id = font.glyph_id(crate::text::cp1252_char(b as u8));
             *w = font.h_advance_unscaled(id) as f64 * 1000.0 / upem;
         }
         Ok(Metrics { widths })

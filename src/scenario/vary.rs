@@ -179,8 +179,10 @@ pub fn parse(text: &str) -> Result<Dimension, String> {
         let x = v.num();
         let bad = match param {
             Param::SuccessRate => !(0.0..=1.0).contains(&x),
-            Param::Participants | Param::CostFactor | Param::ConsequenceFactor => x < 0.0,
-            Param::AreaFactor(_) => x < 0.0,
+            Param::Participants
+            | Param::CostFactor
+            | Param::ConsequenceFactor
+            | Param::AreaFactor(_) => x < 0.0,
             Param::Period => x < 1.0 || x.fract() != 0.0 || x > 200.0,
             Param::DiscountRate => x <= -1.0,
             Param::PriceYear => x.fract() != 0.0 || !(1900.0..=2200.0).contains(&x),

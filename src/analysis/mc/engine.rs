@@ -83,6 +83,14 @@ fn uniform(bits: u64) -> f64 {
     ((bits >> 12) as f64 + 0.5) * (1.0 / (1u64 << 52) as f64)
 }
 
+/// One draw's uniforms, one per slot, in slot order.
+#[inline(always)]
+fn fill_uniforms(rng: &mut Xoshiro256PlusPlus, u: &mut [f64]) {
+    for v in u.iter_mut() {
+        *v = uniform(rng.next_u64());
+    }
+}
+
 /// Dot product with eight independent lanes, summed in a fixed order (deterministic, and
 /// vectorised by the compiler).
 #[inline(always)]
@@ -427,9 +435,7 @@ fn run_chunk_generic<const AVX: bool>(
     for b0 in (0..job.draws).step_by(BLOCK) {
         let nb = BLOCK.min(job.draws - b0);
         for i in 0..nb {
-            for v in u.iter_mut() {
-                *v = uniform(rng.next_u64());
-            }
+            fill_uniforms(&mut rng, &mut u);
             for (j, p) in plan.ivs.iter().enumerate() {
                 fill_x(p, &u, &mut xs[j][i * p.width..(i + 1) * p.width], None);
             }
@@ -598,9 +604,7 @@ pub fn affine_draws(plan: &Plan, j: usize, n: usize, seed: u64) -> Vec<(f64, f64
             let mut u = vec![0.0; plan.slots.len()];
             let (mut x0, mut x1) = (vec![0.0; p.width], vec![0.0; p.width]);
             for i in 0..dst.len() / k_n {
-                for v in u.iter_mut() {
-                    *v = uniform(rng.next_u64());
-                }
+                fill_uniforms(&mut rng, &mut u);
                 fill_x(p, &u, &mut x0, Some(0.0));
                 fill_x(p, &u, &mut x1, Some(1.0));
                 for k in 0..k_n {

@@ -147,6 +147,19 @@ pub struct YearRange {
     pub high: f64,
 }
 
+impl YearRange {
+    /// The central `interval` and median of `n` values.
+    fn of(n: usize, get: impl Fn(usize) -> f32, interval: f64) -> YearRange {
+        let tail = 0.5 * (1.0 - interval);
+        let q = percentiles(n, get, &[tail, 0.5, 1.0 - tail]);
+        YearRange {
+            low: q[0],
+            p50: q[1],
+            high: q[2],
+        }
+    }
+}
+
 /// One budget year.
 #[derive(Debug, Clone, Serialize)]
 pub struct BudgetYear {
@@ -389,7 +402,6 @@ fn required(pairs: &[(f64, f64)], keys: &[String], conf: f64) -> Keyed<Option<f6
 
 fn by_year(d: &Draws, plan: &Plan, j: usize, interval: f64) -> Vec<BudgetYear> {
     let p = &plan.ivs[j];
-    let tail = 0.5 * (1.0 - interval);
     (0..p.horizon)
         .map(|t| BudgetYear {
             year: p.start_year + t as i32,
@@ -399,19 +411,8 @@ fn by_year(d: &Draws, plan: &Plan, j: usize, interval: f64) -> Vec<BudgetYear> {
                     .enumerate()
                     .map(|(k, key)| {
                         let at = d.year_offsets[j] + k * p.horizon + t;
-                        let q = percentiles(
-                            d.n,
-                            |i| d.by_year[i * d.year_row + at],
-                            &[tail, 0.5, 1.0 - tail],
-                        );
-                        (
-                            key.clone(),
-                            YearRange {
-                                low: q[0],
-                                p50: q[1],
-                                high: q[2],
-                            },
-                        )
+                        let r = YearRange::of(d.n, |i| d.by_year[i * d.year_row + at], interval);
+                        (key.clone(), r)
                     })
                     .collect(),
             ),
@@ -708,15 +709,7 @@ pub fn compare(
                                 s as f32
                             })
                             .collect();
-                        let q = percentiles(n, |i| v[i], &[tail, 0.5, 1.0 - tail]);
-                        (
-                            key.clone(),
-                            YearRange {
-                                low: q[0],
-                                p50: q[1],
-                                high: q[2],
-                            },
-                        )
+                        (key.clone(), YearRange::of(n, |i| v[i], opt.interval))
                     })
                     .collect(),
             ),
