@@ -15,5 +15,8 @@ pub mod report;
 pub mod scenario;
 pub mod text;
 
+#[cfg(test)]
+mod testing;
+
 /// The engine version, stamped on results.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -500,14 +500,9 @@ mod tests {
     use super::*;
     use crate::model::calculate;
     use crate::scenario::vary::parse;
-    use std::path::Path;
 
     fn setup(name: &str) -> (KnowledgeBase, Scenario) {
-        let root = env!("CARGO_MANIFEST_DIR");
-        let kb = KnowledgeBase::load(Path::new(&format!("{root}/knowledge"))).unwrap();
-        let sc = crate::scenario::load(Path::new(&format!("{root}/scenarios/{name}.toml")), &kb)
-            .unwrap();
-        (kb, sc)
+        (crate::testing::kb(), crate::testing::shipped(name))
     }
 
     /// Every point equals a full calculator run on a changed intervention.

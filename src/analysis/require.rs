@@ -253,9 +253,7 @@ mod tests {
     use super::*;
     use std::path::Path;
 
-    fn kb() -> crate::kb::KnowledgeBase {
-        crate::kb::KnowledgeBase::load(Path::new("knowledge")).expect("kb")
-    }
+    use crate::testing::kb;
 
     const ONE: &str = r#"
 [settings]

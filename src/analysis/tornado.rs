@@ -244,16 +244,7 @@ mod tests {
     use super::*;
     use crate::model::calculate;
 
-    fn scenario(name: &str) -> Scenario {
-        let root = env!("CARGO_MANIFEST_DIR");
-        let kb = crate::kb::KnowledgeBase::load(std::path::Path::new(&format!("{root}/knowledge")))
-            .unwrap();
-        crate::scenario::load(
-            std::path::Path::new(&format!("{root}/scenarios/{name}.toml")),
-            &kb,
-        )
-        .unwrap()
-    }
+    use crate::testing::shipped as scenario;
 
     /// Every bar agrees with a full calculator run on a changed intervention (the fast path
     /// against full evaluation).

@@ -170,14 +170,8 @@ mod tests {
 
     #[test]
     fn the_linear_form_reproduces_the_calculator() {
-        let kb = crate::kb::KnowledgeBase::load(std::path::Path::new(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/knowledge"
-        )))
-        .unwrap();
         for name in ["cti", "afdelinger", "psykisk-misbrug", "sammenligning"] {
-            let path = format!("{}/scenarios/{name}.toml", env!("CARGO_MANIFEST_DIR"));
-            let sc = crate::scenario::load(std::path::Path::new(&path), &kb).unwrap();
+            let sc = crate::testing::shipped(name);
             for iv in &sc.interventions {
                 let lin = Linear::new(&sc.settings, iv);
                 let ones = vec![1.0; lin.items()];

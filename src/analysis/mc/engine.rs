@@ -631,15 +631,8 @@ mod tests {
     /// every year, for monotone and non-monotone keys, on the scalar and the AVX2 path.
     #[test]
     fn the_break_even_search_equals_a_full_scan() {
-        let root = env!("CARGO_MANIFEST_DIR");
-        let kb = crate::kb::KnowledgeBase::load(std::path::Path::new(&format!("{root}/knowledge")))
-            .unwrap();
         for name in ["cti", "psykisk-misbrug", "hjemloese-icm", "afdelinger"] {
-            let mut sc = crate::scenario::load(
-                std::path::Path::new(&format!("{root}/scenarios/{name}.toml")),
-                &kb,
-            )
-            .unwrap();
+            let mut sc = crate::testing::shipped(name);
             // wide factors that can go negative make some keys non-monotone
             for wide in [false, true] {
                 if wide {

@@ -2,16 +2,8 @@
 
 use super::*;
 use crate::dist::Dist;
-use crate::kb::KnowledgeBase;
-use std::path::Path;
 
-fn kb() -> KnowledgeBase {
-    KnowledgeBase::load(Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/knowledge"))).unwrap()
-}
-
-fn parse(text: &str) -> Scenario {
-    crate::scenario::parse(Path::new("test.toml"), text, &kb()).expect("valid scenario")
-}
+use crate::testing::{parse, shipped};
 
 fn opt(draws: u64, seed: u64) -> Options {
     Options {
@@ -132,9 +124,7 @@ fn sc_with_scope(text: &str, per: &str) -> Scenario {
 
 #[test]
 fn zero_width_distributions_give_the_deterministic_result() {
-    let root = env!("CARGO_MANIFEST_DIR");
-    let mut sc =
-        crate::scenario::load(Path::new(&format!("{root}/scenarios/cti.toml")), &kb()).unwrap();
+    let mut sc = shipped("cti");
     let s0 = sc.interventions[0].success_rate;
     let u = &mut sc.interventions[0].uncertainty;
     u.success_rate = Some(Dist::Triangular {
@@ -169,12 +159,7 @@ fn zero_width_distributions_give_the_deterministic_result() {
 
 #[test]
 fn the_same_seed_gives_identical_results_on_one_and_two_threads() {
-    let root = env!("CARGO_MANIFEST_DIR");
-    let sc = crate::scenario::load(
-        Path::new(&format!("{root}/scenarios/sammenligning.toml")),
-        &kb(),
-    )
-    .unwrap();
+    let sc = shipped("sammenligning");
     let o = Options {
         by_year: true,
         ..opt(30_000, 9)
