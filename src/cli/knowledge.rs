@@ -35,6 +35,35 @@ fn render(
 pub fn run(kb: &KnowledgeBase, what: &KnowledgeCmd, format: Format, lang: Lang) -> Result<String> {
     let h = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
     match what {
+        KnowledgeCmd::Tables => {
+            let rows = kb
+                .tables
+                .iter()
+                .map(|t| {
+                    vec![
+                        t.file.clone(),
+                        if t.shipped {
+                            lang.t("medfølgende", "shipped").to_string()
+                        } else {
+                            t.path.display().to_string()
+                        },
+                        t.format.clone(),
+                        t.rows.to_string(),
+                    ]
+                })
+                .collect();
+            render(
+                format,
+                h(&[
+                    lang.t("tabel", "table"),
+                    lang.t("fra", "from"),
+                    lang.t("format", "format"),
+                    lang.t("rækker", "rows"),
+                ]),
+                rows,
+                json!({"dir": kb.dir, "hash": kb.hash, "tables": kb.tables}),
+            )
+        }
         KnowledgeCmd::Groups => {
             let rows = kb
                 .target_groups

@@ -58,7 +58,8 @@ Exit codes: 0 ok, 1 input or data error (the message names file, line and field)
 #[command(name = "soem", version, after_help = AFTER)]
 pub struct Cli {
     /// Knowledge-base directory with the CSV tables of SPEC §2 [default: ./knowledge, else the
-    /// shipped one]
+    /// shipped one]. It may hold only the tables you changed (e.g. prices.csv); the other tables
+    /// come from the shipped knowledge base, and reports say which table came from where
     #[arg(long, global = true, value_name = "DIR", env = "SOEM_KNOWLEDGE")]
     pub knowledge: Option<PathBuf>,
     /// Language of text output: da (Danish, default) or en (English)
@@ -219,6 +220,7 @@ wrote it (or with --force). The scenario file is never written to.")]
     #[command(after_help = "\
 Examples:
   soem knowledge groups
+  soem knowledge tables --knowledge my-kb      # which tables came from my folder
   soem knowledge show hjemloese
   soem knowledge items
   soem knowledge prices --group hjemloese
@@ -286,6 +288,9 @@ impl McArgs {
 /// `soem knowledge …` subcommands.
 #[derive(Debug, Subcommand)]
 pub enum KnowledgeCmd {
+    /// List the eight tables: where each was read from (your folder or the shipped knowledge
+    /// base), the detected format and the number of rows
+    Tables,
     /// List target groups with their success goals
     Groups,
     /// Show one target group: definition, characteristics, success goals, consequences, prices
@@ -309,23 +314,26 @@ pub enum KnowledgeCmd {
     },
 }
 
-/// The knowledge base directory to use: the flag, else `./knowledge`, else the shipped one.
-pub fn knowledge_dir(flag: Option<&Path>) -> PathBuf {
+/// The knowledge base directory to use: the flag (or `SOEM_KNOWLEDGE`), else `./knowledge` when
+/// it has tables; `None` means the shipped knowledge base compiled into the program.
+pub fn knowledge_dir(flag: Option<&Path>) -> Option<PathBuf> {
     if let Some(d) = flag {
-        return d.to_path_buf();
+        return Some(d.to_path_buf());
     }
     let local = PathBuf::from("knowledge");
-    if local.join("items.csv").is_file() {
-        return local;
-    }
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("knowledge")
+    crate::kb::FILES
+        .iter()
+        .any(|f| local.join(f).is_file())
+        .then_some(local)
 }
 
 /// Loads the knowledge base named by the flags.
 pub fn load_kb(cli: &Cli) -> Result<KnowledgeBase> {
-    let dir = knowledge_dir(cli.knowledge.as_deref());
-    KnowledgeBase::load(&dir)
-        .with_context(|| format!("loading the knowledge base from {}", dir.display()))
+    match knowledge_dir(cli.knowledge.as_deref()) {
+        Some(dir) => KnowledgeBase::load(&dir)
+            .with_context(|| format!("loading the knowledge base from {}", dir.display())),
+        None => KnowledgeBase::shipped().context("loading the shipped knowledge base"),
+    }
 }
 
 /// Loads and validates a scenario file.

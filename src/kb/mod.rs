@@ -334,6 +334,8 @@ pub struct KnowledgeBase {
     pub parameters: Parameters,
     /// Effect studies.
     pub effect_studies: Vec<EffectStudy>,
+    /// Where each of the eight tables came from, in [`FILES`] order of reading.
+    pub tables: Vec<TableSource>,
     /// FNV-1a hash of the table files' bytes (hex), for provenance.
     pub hash: String,
 }
@@ -367,8 +369,56 @@ pub fn is_illustrative(source: &str) -> bool {
     source.to_lowercase().contains("illustrative")
 }
 
+/// The shipped knowledge base, compiled into the program (the files under `knowledge/`), in
+/// [`FILES`] order: a folder given with `--knowledge` may hold only the tables a user changed, and
+/// the rest come from here.
+const SHIPPED: [&[u8]; 8] = [
+    include_bytes!("../../knowledge/target_groups.csv"),
+    include_bytes!("../../knowledge/success_goals.csv"),
+    include_bytes!("../../knowledge/items.csv"),
+    include_bytes!("../../knowledge/consequences.csv"),
+    include_bytes!("../../knowledge/prices.csv"),
+    include_bytes!("../../knowledge/price_index.csv"),
+    include_bytes!("../../knowledge/parameters.csv"),
+    include_bytes!("../../knowledge/effect_studies.csv"),
+];
+
+/// How the shipped tables are named in messages and reports.
+pub const SHIPPED_DIR: &str = "<shipped knowledge base>";
+
+/// Where one of the eight tables was read from.
+#[derive(Debug, Clone, Serialize)]
+pub struct TableSource {
+    /// The table's file name, e.g. `prices.csv`.
+    pub file: String,
+    /// The file read (`<shipped knowledge base>/prices.csv` for a shipped table).
+    pub path: PathBuf,
+    /// True when the table is the shipped one (the user's folder does not have it).
+    pub shipped: bool,
+    /// What was detected about the file (encoding, separator, line ends).
+    pub format: String,
+    /// Number of data rows.
+    pub rows: usize,
+}
+
+/// The bytes of one table and where they came from.
+struct Source {
+    path: PathBuf,
+    bytes: Vec<u8>,
+    shipped: bool,
+}
+
 impl KnowledgeBase {
-    /// Loads and validates all tables from `dir`.
+    /// The shipped knowledge base (compiled into the program).
+    pub fn shipped() -> Result<KnowledgeBase, KbError> {
+        Self::from_tables(Path::new(SHIPPED_DIR), &[])
+    }
+
+    /// Loads and validates the tables in `dir`. A table the folder does not have comes from the
+    /// shipped knowledge base (so a folder may hold only the tables a user changed); every
+    /// table's origin is kept in [`KnowledgeBase::tables`]. A folder with none of the tables, or
+    /// with a CSV file that is not one of them, is an error (a misspelt `price.csv` would
+    /// otherwise be silently ignored).
     pub fn load(dir: &Path) -> Result<KnowledgeBase, KbError> {
         if !dir.is_dir() {
             return Err(KbError::Io {
@@ -379,18 +429,108 @@ impl KnowledgeBase {
                 ),
             });
         }
-        let mut hash = FNV_START;
-        for f in FILES {
-            let bytes = std::fs::read(dir.join(f)).map_err(|source| KbError::Io {
-                path: dir.join(f),
-                source,
-            })?;
-            hash = fnv1a(hash, f.as_bytes());
-            hash = fnv1a(hash, &bytes);
+        let entries = std::fs::read_dir(dir).map_err(|source| KbError::Io {
+            path: dir.to_path_buf(),
+            source,
+        })?;
+        let mut names: Vec<String> = entries
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        for name in &names {
+            let lower = name.to_lowercase();
+            let table_like = [".csv", ".xlsx", ".xls", ".ods"]
+                .iter()
+                .any(|ext| lower.ends_with(ext));
+            if !table_like || FILES.contains(&name.as_str()) || name.starts_with('.') {
+                continue;
+            }
+            let message = if lower.ends_with(".csv") {
+                format!(
+                    "not a knowledge-base table{}; the tables are {}",
+                    crate::text::did_you_mean(&lower, FILES),
+                    FILES.join(", ")
+                )
+            } else {
+                format!(
+                    "knowledge-base tables must be CSV files: in Excel use Save as → \
+                     CSV (semicolon or comma), named one of {}",
+                    FILES.join(", ")
+                )
+            };
+            return Err(KbError::Format {
+                path: dir.join(name),
+                message,
+            });
         }
+        let mut own = Vec::new();
+        for f in FILES {
+            let path = dir.join(f);
+            if path.exists() {
+                let bytes = std::fs::read(&path).map_err(|source| KbError::Io {
+                    path: path.clone(),
+                    source,
+                })?;
+                own.push((f, bytes));
+            }
+        }
+        if own.is_empty() {
+            return Err(KbError::Format {
+                path: dir.to_path_buf(),
+                message: format!(
+                    "no knowledge-base tables here; expected one or more of {} (a folder may \
+                     hold only the tables you changed: the rest come from the shipped knowledge \
+                     base)",
+                    FILES.join(", ")
+                ),
+            });
+        }
+        Self::from_tables(dir, &own)
+    }
 
-        let t = Table::read(
-            dir,
+    /// Builds the knowledge base from the given tables (file name and bytes, e.g. read from the
+    /// user's folder `dir`), the shipped tables filling in the rest.
+    pub fn from_tables(dir: &Path, own: &[(&str, Vec<u8>)]) -> Result<KnowledgeBase, KbError> {
+        let inputs: Vec<Source> = FILES
+            .iter()
+            .zip(SHIPPED)
+            .map(
+                |(f, shipped)| match own.iter().find(|(name, _)| name == f) {
+                    Some((_, bytes)) => Source {
+                        path: dir.join(f),
+                        bytes: bytes.clone(),
+                        shipped: false,
+                    },
+                    None => Source {
+                        path: Path::new(SHIPPED_DIR).join(f),
+                        bytes: shipped.to_vec(),
+                        shipped: true,
+                    },
+                },
+            )
+            .collect();
+        let mut hash = FNV_START;
+        for (f, s) in FILES.iter().zip(&inputs) {
+            hash = fnv1a(hash, f.as_bytes());
+            hash = fnv1a(hash, &s.bytes);
+        }
+        let mut tables = Vec::new();
+        let mut read = |file: &str, required: &[&str]| -> Result<Table, KbError> {
+            let i = FILES.iter().position(|f| *f == file).unwrap_or(0);
+            let s = &inputs[i];
+            let t = Table::from_bytes(s.path.clone(), s.bytes.clone(), required)?;
+            tables.push(TableSource {
+                file: file.to_string(),
+                path: s.path.clone(),
+                shipped: s.shipped,
+                format: t.format.clone(),
+                rows: t.rows(),
+            });
+            Ok(t)
+        };
+
+        let t = read(
             "target_groups.csv",
             &["id", "name", "theme", "age_band", "definition", "source"],
         )?;
@@ -420,8 +560,7 @@ impl KnowledgeBase {
         }
         let group_ids: Vec<&str> = target_groups.iter().map(|g| g.id.as_str()).collect();
 
-        let t = Table::read(
-            dir,
+        let t = read(
             "success_goals.csv",
             &["target_group", "id", "name", "definition", "source"],
         )?;
@@ -445,7 +584,7 @@ impl KnowledgeBase {
             });
         }
 
-        let t = Table::read(dir, "items.csv", &["id", "name", "area", "unit", "kind"])?;
+        let t = read("items.csv", &["id", "name", "area", "unit", "kind"])?;
         non_empty(&t)?;
         let mut items = Vec::new();
         let mut seen = HashMap::new();
@@ -465,8 +604,7 @@ impl KnowledgeBase {
         }
         let item_ids: Vec<&str> = items.iter().map(|i| i.id.as_str()).collect();
 
-        let t = Table::read(
-            dir,
+        let t = read(
             "consequences.csv",
             &[
                 "target_group",
@@ -574,8 +712,7 @@ impl KnowledgeBase {
             consequences.insert(key, out);
         }
 
-        let t = Table::read(
-            dir,
+        let t = read(
             "prices.csv",
             &[
                 "target_group",
@@ -617,7 +754,7 @@ impl KnowledgeBase {
             });
         }
 
-        let t = Table::read(dir, "price_index.csv", &["year", "index"])?;
+        let t = read("price_index.csv", &["year", "index"])?;
         non_empty(&t)?;
         let mut first_year = 0;
         let mut values = Vec::new();
@@ -651,7 +788,7 @@ impl KnowledgeBase {
         }
         let price_index = PriceIndex { first_year, values };
 
-        let t = Table::read(dir, "parameters.csv", &["name", "value", "source"])?;
+        let t = read("parameters.csv", &["name", "value", "source"])?;
         let mut found: BTreeMap<String, (f64, usize)> = BTreeMap::new();
         let mut sources = BTreeMap::new();
         for r in 0..t.rows() {
@@ -690,8 +827,7 @@ impl KnowledgeBase {
             sources,
         };
 
-        let t = Table::read(
-            dir,
+        let t = read(
             "effect_studies.csv",
             &[
                 "target_group",
@@ -724,8 +860,10 @@ impl KnowledgeBase {
             });
         }
 
+        let prices_path = inputs[4].path.clone();
         let kb = KnowledgeBase {
             dir: dir.to_path_buf(),
+            tables,
             target_groups,
             success_goals,
             items,
@@ -736,17 +874,17 @@ impl KnowledgeBase {
             effect_studies,
             hash: format!("{hash:016x}"),
         };
-        kb.check_prices()?;
+        kb.check_prices(&prices_path)?;
         Ok(kb)
     }
 
     /// Every consequence must have a price row (for its group or `*`).
-    fn check_prices(&self) -> Result<(), KbError> {
+    fn check_prices(&self, prices: &Path) -> Result<(), KbError> {
         for ((g, goal), list) in &self.consequences {
             for c in list {
                 if self.price(g, &c.item).is_none() {
                     return Err(KbError::Rule {
-                        path: self.dir.join("prices.csv"),
+                        path: prices.to_path_buf(),
                         message: format!(
                             "missing price for item \"{}\" used by {g}/{goal} in consequences.csv: \
                              add a row with target_group \"{g}\" or \"*\"",
@@ -854,6 +992,139 @@ mod tests {
         let (v, ext) = index().get(2018);
         assert!((v - 1.0 / 1.02f64.powi(2)).abs() < 1e-12);
         assert!(ext);
+    }
+
+    /// A temporary folder holding the given tables.
+    fn folder(files: &[(&str, &str)]) -> tempfile::TempDir {
+        let d = tempfile::tempdir().expect("tempdir");
+        for (name, text) in files {
+            std::fs::write(d.path().join(name), text).expect("write");
+        }
+        d
+    }
+
+    fn shipped_text(file: &str) -> String {
+        let i = FILES.iter().position(|f| *f == file).expect("a table");
+        String::from_utf8(SHIPPED[i].to_vec()).expect("UTF-8")
+    }
+
+    #[test]
+    fn embedded_tables_equal_the_knowledge_folder() {
+        let disk = KnowledgeBase::load(Path::new("knowledge")).expect("folder");
+        let embedded = KnowledgeBase::shipped().expect("embedded");
+        assert_eq!(disk.hash, embedded.hash);
+        assert!(disk.tables.iter().all(|t| !t.shipped));
+        assert!(embedded.tables.iter().all(|t| t.shipped));
+        assert_eq!(embedded.tables.len(), 8);
+    }
+
+    #[test]
+    fn a_folder_with_only_changed_prices_takes_the_rest_from_the_shipped_base() {
+        // the user's prices.csv: the shipped one with kontanthjælp for kommune raised to 3.000,50
+        // saved from a Danish Excel (semicolons, decimal commas)
+        let mut text = String::new();
+        for line in shipped_text("prices.csv").lines() {
+            let mut cells: Vec<String> = split_csv(line);
+            if cells[1] == "kontanthjaelp" && cells[0] == "*" {
+                cells[2] = "3.000,50".into();
+            }
+            let cells: Vec<String> = cells
+                .iter()
+                .map(|c| {
+                    if c.contains(';') || c.contains(',') {
+                        format!("\"{}\"", c.replace('"', "\"\""))
+                    } else {
+                        c.clone()
+                    }
+                })
+                .collect();
+            text += &cells.join(";");
+            text += "\r\n";
+        }
+        let d = folder(&[("prices.csv", &text)]);
+        let kb = KnowledgeBase::load(d.path()).expect("overlay loads");
+        let p = kb.price("hjemloese", "kontanthjaelp").expect("price");
+        assert_eq!(p.amounts, [3000.5, 0.0, 550.0]);
+        let prices = kb
+            .tables
+            .iter()
+            .find(|t| t.file == "prices.csv")
+            .expect("t");
+        assert!(!prices.shipped);
+        assert_eq!(prices.path, d.path().join("prices.csv"));
+        assert_eq!(prices.format, "UTF-8, semicolon, decimal comma, CRLF");
+        for t in kb.tables.iter().filter(|t| t.file != "prices.csv") {
+            assert!(t.shipped, "{} should be shipped", t.file);
+            assert_eq!(t.path, Path::new(SHIPPED_DIR).join(&t.file));
+        }
+        // the rest is the shipped base
+        let shipped = KnowledgeBase::shipped().expect("shipped");
+        assert_eq!(kb.items.len(), shipped.items.len());
+        assert_eq!(
+            kb.consequences_of("hjemloese", "ikke-110").len(),
+            shipped.consequences_of("hjemloese", "ikke-110").len()
+        );
+        assert_ne!(kb.hash, shipped.hash);
+    }
+
+    /// Splits one line of the shipped (comma, quoted) CSV.
+    fn split_csv(line: &str) -> Vec<String> {
+        let (mut out, mut cur, mut quoted) = (Vec::new(), String::new(), false);
+        let mut chars = line.chars().peekable();
+        while let Some(c) = chars.next() {
+            match c {
+                '"' if quoted && chars.peek() == Some(&'"') => {
+                    cur.push('"');
+                    chars.next();
+                }
+                '"' => quoted = !quoted,
+                ',' if !quoted => out.push(std::mem::take(&mut cur)),
+                c => cur.push(c),
+            }
+        }
+        out.push(cur);
+        out
+    }
+
+    #[test]
+    fn overlay_errors_name_the_shipped_table_that_no_longer_fits() {
+        // an items.csv without kontanthjaelp: the shipped consequences refer to it
+        let items: String = shipped_text("items.csv")
+            .lines()
+            .filter(|l| !l.starts_with("kontanthjaelp,"))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        let d = folder(&[("items.csv", &items)]);
+        let e = KnowledgeBase::load(d.path())
+            .expect_err("must fail")
+            .to_string();
+        assert!(
+            e.starts_with("<shipped knowledge base>/consequences.csv: line "),
+            "{e}"
+        );
+        assert!(e.contains("unknown item \"kontanthjaelp\""), "{e}");
+    }
+
+    #[test]
+    fn folders_without_tables_or_with_misnamed_ones_are_refused() {
+        let d = folder(&[]);
+        let e = KnowledgeBase::load(d.path())
+            .expect_err("empty")
+            .to_string();
+        assert!(e.contains("no knowledge-base tables here"), "{e}");
+        let d = folder(&[("price.csv", "x\n")]);
+        let e = KnowledgeBase::load(d.path()).expect_err("typo").to_string();
+        assert!(e.contains("price.csv: not a knowledge-base table"), "{e}");
+        assert!(e.contains("did you mean \"prices.csv\""), "{e}");
+        let d = folder(&[("prices.xlsx", "PK")]);
+        let e = KnowledgeBase::load(d.path()).expect_err("xlsx").to_string();
+        assert!(e.contains("must be CSV files"), "{e}");
+        // other files are fine
+        let d = folder(&[
+            ("README.md", "notes"),
+            ("parameters.csv", &shipped_text("parameters.csv")),
+        ]);
+        assert!(KnowledgeBase::load(d.path()).is_ok());
     }
 
     #[test]

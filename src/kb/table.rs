@@ -9,7 +9,7 @@
 //! may use a decimal comma and `.` as thousands separator (`2.211,50`, `0,264`, `1.234`).
 
 use std::io::Cursor;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use polars::prelude::*;
 
@@ -29,16 +29,6 @@ pub struct Table {
 }
 
 impl Table {
-    /// Reads `dir/file` and checks that `required` columns are present (more may follow).
-    pub fn read(dir: &Path, file: &str, required: &[&str]) -> Result<Table, KbError> {
-        let path = dir.join(file);
-        let bytes = std::fs::read(&path).map_err(|source| KbError::Io {
-            path: path.clone(),
-            source,
-        })?;
-        Self::from_bytes(path, bytes, required)
-    }
-
     /// Parses CSV bytes (header line first; encoding, separator and decimal mark detected).
     pub fn from_bytes(path: PathBuf, bytes: Vec<u8>, required: &[&str]) -> Result<Table, KbError> {
         let mut format = Vec::new();

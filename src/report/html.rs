@@ -720,16 +720,32 @@ fn assumptions(sc: &Scenario, s: &Summary, lang: Lang) -> String {
         "<h3>{}</h3>\n",
         l("Vidensdatabasens rækker", "Knowledge-base rows used")
     );
+    let from = |file: &str| -> Option<String> {
+        let t = s.knowledge.iter().find(|t| t.file == file)?;
+        (!t.shipped).then(|| t.path.display().to_string())
+    };
+    // consequences and prices are the tables an item's numbers come from
+    let own: Vec<String> = ["consequences.csv", "prices.csv"]
+        .iter()
+        .filter_map(|f| from(f))
+        .collect();
+    let item_from = if own.is_empty() {
+        l("medfølgende vidensdatabase", "shipped knowledge base").to_string()
+    } else {
+        own.join(", ")
+    };
     let rows: Vec<Vec<String>> = s
         .calc
         .iter()
         .flat_map(|c| {
+            let item_from = &item_from;
             c.items.iter().map(move |it| {
                 vec![
                     c.id.clone(),
                     format!("{} ({})", it.name, it.id),
                     format!("{:?}", it.origin).to_lowercase(),
                     it.sources.join("; "),
+                    item_from.clone(),
                 ]
             })
         })
@@ -740,6 +756,41 @@ fn assumptions(sc: &Scenario, s: &Summary, lang: Lang) -> String {
             l("Post", "Item").into(),
             l("Oprindelse", "Origin").into(),
             l("Kilde", "Source").into(),
+            l("Læst fra", "Read from").into(),
+        ],
+        &rows,
+    );
+    if s.knowledge.iter().any(|t| !t.shipped) {
+        h += &format!(
+            "<p>{}</p>\n",
+            l(
+                "Vidensdatabasen er en blanding: tabellerne herunder fra din mappe erstatter de medfølgende; resten er de medfølgende tabeller.",
+                "The knowledge base is a mix: the tables below from your folder replace the shipped ones; the rest are the shipped tables."
+            )
+        );
+    }
+    let rows: Vec<Vec<String>> = s
+        .knowledge
+        .iter()
+        .map(|t| {
+            vec![
+                t.file.clone(),
+                if t.shipped {
+                    l("medfølgende", "shipped").to_string()
+                } else {
+                    t.path.display().to_string()
+                },
+                t.format.clone(),
+                t.rows.to_string(),
+            ]
+        })
+        .collect();
+    h += &table(
+        &[
+            l("Tabel", "Table").into(),
+            l("Læst fra", "Read from").into(),
+            l("Format", "Format").into(),
+            l("Rækker", "Rows").into(),
         ],
         &rows,
     );

@@ -87,6 +87,8 @@ pub struct Summary {
     pub warnings: Vec<String>,
     /// Seed, draws, engine, hashes.
     pub provenance: Provenance,
+    /// Where each knowledge-base table came from (the user's folder or the shipped base).
+    pub knowledge: Vec<crate::kb::TableSource>,
 }
 
 /// Runs every analysis the scenario needs.
@@ -128,6 +130,7 @@ pub fn analyse(sc: &Scenario, kb: &KnowledgeBase, opt: &Options) -> Result<Summa
         illustrative: sc.illustrative.clone(),
         warnings: sc.warnings.clone(),
         provenance: crate::analysis::mc::provenance(sc, &kb.hash, &mc_opt),
+        knowledge: kb.tables.clone(),
     })
 }
 
