@@ -10,6 +10,7 @@ pub mod analysis;
 pub mod cli;
 pub mod dist;
 pub mod kb;
+pub mod limits;
 pub mod model;
 pub mod report;
 pub mod scenario;

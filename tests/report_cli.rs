@@ -210,3 +210,53 @@ fn identical_inputs_and_seed_give_identical_data_files() {
         );
     }
 }
+
+#[test]
+fn a_partial_knowledge_folder_is_named_in_knowledge_tables_and_in_the_report() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let kb = dir.path().join("my-kb");
+    std::fs::create_dir(&kb).expect("mkdir");
+    let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("knowledge");
+    let params = std::fs::read_to_string(shipped.join("parameters.csv"))
+        .expect("parameters")
+        .replace("discount_rate,0.04", "discount_rate,0.03");
+    std::fs::write(kb.join("parameters.csv"), params).expect("write");
+    let kb_s = kb.to_string_lossy().into_owned();
+
+    let v = common::json(&["knowledge", "tables", "--knowledge", &kb_s]);
+    let tables = v["tables"].as_array().expect("tables");
+    assert_eq!(tables.len(), 8);
+    for t in tables {
+        let own = t["file"] == "parameters.csv";
+        assert_eq!(t["shipped"], !own, "{t}");
+    }
+    // the 3 % rate is used: CTI's PV differs from the shipped base's
+    let pv = |args: &[&str]| common::json(args)[0]["pv"]["total"].as_f64().expect("pv");
+    let own = pv(&["calc", "scenarios/cti.toml", "--knowledge", &kb_s]);
+    let base = pv(&["calc", "scenarios/cti.toml"]);
+    assert!((own - base).abs() > 1.0, "{own} vs {base}");
+
+    let out = dir.path().join("r");
+    let mut c = report("scenarios/cti.toml", "500", &out);
+    c.args(["--knowledge", &kb_s]).assert().success();
+    let html = std::fs::read_to_string(out.join("index.html")).expect("html");
+    assert!(
+        html.contains("Vidensdatabasen er en blanding"),
+        "mixed note"
+    );
+    assert!(
+        html.contains(&format!("{kb_s}/parameters.csv")),
+        "own table named"
+    );
+    assert!(html.contains("medfølgende"), "shipped tables named");
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("summary.json")).expect("summary"))
+            .expect("json");
+    let from: Vec<bool> = summary["knowledge"]
+        .as_array()
+        .expect("knowledge")
+        .iter()
+        .map(|t| t["shipped"].as_bool().expect("bool"))
+        .collect();
+    assert_eq!(from.iter().filter(|s| !**s).count(), 1);
+}

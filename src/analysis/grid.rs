@@ -273,14 +273,12 @@ pub fn run(
     }
     let points = dims
         .iter()
-        .try_fold(1usize, |acc, d| acc.checked_mul(d.values.len()))
-        .filter(|n| *n <= crate::scenario::vary::MAX_POINTS)
-        .ok_or_else(|| {
-            format!(
-                "the grid has more than {} points; use fewer values or larger steps",
-                crate::scenario::vary::MAX_POINTS
-            )
-        })?;
+        .try_fold(1u64, |acc, d| acc.checked_mul(d.values.len() as u64))
+        .unwrap_or(u64::MAX);
+    crate::limits::GRID_POINTS
+        .check(points)
+        .map_err(|e| format!("the grid: {e} (or use fewer values or larger steps)"))?;
+    let points = points as usize;
     for (i, d) in dims.iter().enumerate() {
         if dims[..i].iter().any(|e| e.param == d.param) {
             return Err(format!("{} is varied twice", d.name));

@@ -125,8 +125,9 @@ pub fn tornado(sc: &Scenario, iv: &Intervention, opt: &Options) -> Result<Tornad
     let lin = Linear::new(&sc.settings, iv);
     let k = lin.keys.iter().position(|k| *k == opt.key).ok_or_else(|| {
         format!(
-            "--actor {}: not an actor of this scenario (its keys: {})",
+            "--actor {}: not an actor of this scenario{} (its keys: {})",
             opt.key,
+            crate::text::did_you_mean(&opt.key, lin.keys.iter().map(String::as_str)),
             lin.keys.join(", ")
         )
     })?;

@@ -127,7 +127,7 @@ Examples:
         #[arg(long = "vary", value_name = "NAME=SPEC", value_parser = crate::scenario::vary::parse)]
         vary: Vec<crate::scenario::vary::Dimension>,
         /// Write every point to FILE (.csv, .parquet or .json) instead of printing
-        #[arg(long, value_name = "FILE")]
+        #[arg(long, value_name = "FILE", value_parser = table_file)]
         out: Option<PathBuf>,
         /// Replace FILE if it exists
         #[arg(long)]
@@ -145,14 +145,14 @@ Examples:
         /// Scenario file (TOML, SPEC §5)
         file: PathBuf,
         /// Relative change of items, costs and prices (0.2 = ±20 %)
-        #[arg(long, default_value_t = 0.2, value_name = "SHARE")]
+        #[arg(long, default_value_t = 0.2, value_name = "SHARE", value_parser = share_up_to_one)]
         delta: f64,
         /// Change of the success rate in percentage points as a share (0.05 = ±5 points)
-        #[arg(long, default_value_t = 0.05, value_name = "SHARE")]
+        #[arg(long, default_value_t = 0.05, value_name = "SHARE", value_parser = share_up_to_one)]
         success_points: f64,
         /// The two discount rates of the discount-rate bar, or `none`
-        #[arg(long, default_value = "0.02,0.06", value_name = "LOW,HIGH")]
-        discount: String,
+        #[arg(long, default_value = "0.02,0.06", value_name = "LOW,HIGH", value_parser = rate_pair)]
+        discount: RatePair,
         /// The present value of this actor instead of the total (e.g. kommune)
         #[arg(long, default_value = "total", value_name = "ACTOR")]
         actor: String,
@@ -207,7 +207,7 @@ wrote it (or with --force). The scenario file is never written to.")]
         #[arg(long = "for", value_enum, default_value_t = crate::report::Purpose::All)]
         purpose: crate::report::Purpose,
         /// Number of draws [default: the scenario's [monte_carlo] draws]
-        #[arg(long, value_name = "N")]
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(2..))]
         draws: Option<u64>,
         /// Seed [default: the scenario's [monte_carlo] seed]
         #[arg(long, value_name = "S")]
@@ -255,17 +255,17 @@ Example:
 #[derive(Debug, Clone, clap::Args)]
 pub struct McArgs {
     /// Number of draws [default: the scenario's [monte_carlo] draws, else 10000]
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(2..))]
     pub draws: Option<u64>,
     /// Seed [default: the scenario's [monte_carlo] seed, else 1]
     #[arg(long, value_name = "S")]
     pub seed: Option<u64>,
     /// Central interval as a share [default: the scenario's [monte_carlo] interval, else 0.9]
-    #[arg(long, value_name = "SHARE")]
+    #[arg(long, value_name = "SHARE", value_parser = open_share)]
     pub interval: Option<f64>,
     /// Also find the success rate that gives this chance of breaking even, e.g. 0.8 (one more
     /// pass over the draws)
-    #[arg(long, value_name = "SHARE")]
+    #[arg(long, value_name = "SHARE", value_parser = open_share)]
     pub confidence: Option<f64>,
     /// Also give each budget year's range of the net (more memory: 4 bytes per draw, actor and
     /// year)
@@ -386,11 +386,10 @@ pub fn run(cli: &Cli) -> Result<String> {
         } => {
             let kb = load_kb(cli)?;
             let sc = load_scenario(file, &kb)?;
-            let discount = parse_pair(discount, "--discount")?;
             let opt = crate::analysis::tornado::Options {
                 delta: *delta,
                 success_points: *success_points,
-                discount,
+                discount: discount.0,
                 key: actor.clone(),
             };
             tornado::run(&sc, &opt, cli.format, cli.lang)
@@ -481,18 +480,61 @@ pub fn illustrative_note(items: &[String], lang: Lang) -> String {
     )
 }
 
-/// Parses `a,b` (two numbers) or `none`.
-fn parse_pair(text: &str, flag: &str) -> Result<Option<(f64, f64)>> {
+/// Two rates, or none (`tornado --discount`).
+#[derive(Debug, Clone, Copy)]
+pub struct RatePair(pub Option<(f64, f64)>);
+
+/// `--discount`: two rates `a,b` (each from −0.5 to 1) or `none`.
+fn rate_pair(text: &str) -> std::result::Result<RatePair, String> {
     if text.trim().eq_ignore_ascii_case("none") {
-        return Ok(None);
+        return Ok(RatePair(None));
     }
+    let bad =
+        || format!("expected two rates such as 0.02,0.06 (from -0.5 to 1), or none; got {text}");
     let parts: Vec<&str> = text.split(',').map(str::trim).collect();
     match parts.as_slice() {
         [a, b] => match (a.parse::<f64>(), b.parse::<f64>()) {
-            (Ok(a), Ok(b)) => Ok(Some((a, b))),
-            _ => anyhow::bail!("{flag} {text}: expected two numbers such as 0.02,0.06, or none"),
+            (Ok(a), Ok(b)) if [a, b].iter().all(|r| (-0.5..=1.0).contains(r)) => {
+                Ok(RatePair(Some((a, b))))
+            }
+            _ => Err(bad()),
         },
-        _ => anyhow::bail!("{flag} {text}: expected two numbers such as 0.02,0.06, or none"),
+        _ => Err(bad()),
+    }
+}
+
+/// `grid --out`: a file name ending in .csv, .parquet or .json.
+fn table_file(text: &str) -> std::result::Result<PathBuf, String> {
+    let p = PathBuf::from(text);
+    match p
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_lowercase)
+    {
+        Some(e) if ["csv", "parquet", "json"].contains(&e.as_str()) => Ok(p),
+        _ => Err(format!(
+            "the file name must end in .csv, .parquet or .json (e.g. grid.csv), got {text}"
+        )),
+    }
+}
+
+/// A share strictly between 0 and 1 (`--interval 0.9`, `--confidence 0.8`).
+fn open_share(text: &str) -> std::result::Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(x) if x > 0.0 && x < 1.0 => Ok(x),
+        _ => Err(format!(
+            "expected a share between 0 and 1 such as 0.9 (for 90 %), got {text}"
+        )),
+    }
+}
+
+/// A share above 0 and at most 1 (`--delta 0.2` for ±20 %).
+fn share_up_to_one(text: &str) -> std::result::Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(x) if x > 0.0 && x <= 1.0 => Ok(x),
+        _ => Err(format!(
+            "expected a share above 0 and at most 1 such as 0.2 (for ±20 %), got {text}"
+        )),
     }
 }
 

@@ -31,6 +31,9 @@ pub struct Table {
 impl Table {
     /// Parses CSV bytes (header line first; encoding, separator and decimal mark detected).
     pub fn from_bytes(path: PathBuf, bytes: Vec<u8>, required: &[&str]) -> Result<Table, KbError> {
+        if let Some(message) = not_text(&bytes) {
+            return Err(KbError::Format { path, message });
+        }
         let mut format = Vec::new();
         let bytes = match bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
             Some(rest) => {
@@ -292,6 +295,27 @@ impl Table {
             first_line: self.line(first_row),
         }
     }
+}
+
+/// Why bytes are not a text table, for files that are something else: UTF-16 (Excel's "Unicode
+/// text"), an Excel workbook, or other binary data (NUL or other control bytes).
+fn not_text(bytes: &[u8]) -> Option<String> {
+    const SAVE: &str = "in Excel use Save as → \"CSV UTF-8\" or \"CSV (semikolonsepareret)\"";
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Some(format!(
+            "the file is UTF-16 text (Excel's \"Unicode text\"), not a CSV table; {SAVE}"
+        ));
+    }
+    if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+        return Some(format!(
+            "the file is an Excel workbook, not a CSV table; {SAVE}"
+        ));
+    }
+    let control = bytes
+        .iter()
+        .take(64 * 1024)
+        .any(|b| *b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0C));
+    control.then(|| format!("the file is not text (it holds control bytes); {SAVE}"))
 }
 
 /// The first record whose number of fields differs from the header's: (line, fields, header

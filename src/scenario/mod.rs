@@ -335,14 +335,13 @@ pub fn load(path: &Path, kb: &KnowledgeBase) -> Result<Scenario, ScenarioError> 
         Ok(t) => t,
         Err(e) => {
             let at = e.utf8_error().valid_up_to();
-            let line = e.as_bytes()[..at].iter().filter(|b| **b == b'\n').count() + 1;
+            let bytes = e.as_bytes();
+            let line = bytes[..at].iter().filter(|b| **b == b'\n').count() + 1;
             return Err(ScenarioError::Invalid {
                 path: path.to_path_buf(),
                 line,
                 field: "file".into(),
-                message:
-                    "the file is not UTF-8 text (is it a binary file? save scenarios as UTF-8 TOML)"
-                        .into(),
+                message: not_utf8(bytes, at),
             });
         }
     };
@@ -351,6 +350,39 @@ pub fn load(path: &Path, kb: &KnowledgeBase) -> Result<Scenario, ScenarioError> 
         s.hash = hash;
         s
     })
+}
+
+/// What to say about a scenario file that is not UTF-8, its first bad byte at `at`: UTF-16 and
+/// Windows-1252 text (an editor's other encodings) get the fix, anything else is called binary.
+fn not_utf8(bytes: &[u8], at: usize) -> String {
+    const SAVE: &str = "scenario files must be UTF-8 TOML";
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return format!("the file is UTF-16 text; {SAVE} (in Notepad: Save as → Encoding UTF-8)");
+    }
+    let text_like = bytes
+        .iter()
+        .all(|b| *b >= 0x20 || matches!(b, b'\t' | b'\n' | b'\r'));
+    if text_like {
+        let start = bytes[..at]
+            .iter()
+            .rposition(|b| *b == b'\n')
+            .map_or(0, |i| i + 1);
+        let end = bytes[at..]
+            .iter()
+            .position(|b| *b == b'\n' || *b == b'\r')
+            .map_or(bytes.len(), |i| at + i);
+        let line: String = bytes[start..end]
+            .iter()
+            .map(|b| crate::text::cp1252_char(*b))
+            .take(80)
+            .collect();
+        return format!(
+            "the file looks like Windows-1252 text (\"{}\"), not UTF-8; {SAVE} (in Notepad: Save \
+             as → Encoding UTF-8)",
+            line.trim()
+        );
+    }
+    format!("the file is not text (is it a binary file?); {SAVE}")
 }
 
 /// Parses and validates scenario text (the path is used in messages only).
@@ -384,7 +416,9 @@ fn fmt_num(x: f64) -> String {
     if x.is_nan() {
         "nan".into()
     } else {
-        format!("{x}")
+        // 12 significant digits: 1.4 / 100 shows as 0.014, not 0.013999999999999999
+        let r: f64 = format!("{x:.11e}").parse().unwrap_or(x);
+        format!("{r}")
     }
 }
 
@@ -501,6 +535,10 @@ impl Validator<'_> {
                 "the file has no [[intervention]]; add at least one (see `soem new`)",
             ));
         }
+        if let Err(e) = crate::limits::INTERVENTIONS.check(raw.intervention.len() as u64) {
+            let last = &raw.intervention[raw.intervention.len() - 1];
+            return Err(self.at(last, "intervention", e));
+        }
         let first_start = self.year(
             &raw.intervention[0].get_ref().start_year,
             "intervention[1].start_year",
@@ -541,7 +579,13 @@ impl Validator<'_> {
                 log(&mut logbook, "monte_carlo", &m.note, &m.source);
                 let draws = match &m.draws {
                     None => 10_000,
-                    Some(d) if *d.get_ref() >= 1 => *d.get_ref() as u64,
+                    Some(d) if *d.get_ref() >= 1 => {
+                        let n = *d.get_ref() as u64;
+                        crate::limits::DRAWS
+                            .check(n)
+                            .map_err(|e| self.at(d, "monte_carlo.draws", e))?;
+                        n
+                    }
                     Some(d) => {
                         return Err(self.at(
                             d,
@@ -1040,6 +1084,9 @@ impl Validator<'_> {
             illustrative,
             &id,
         )?;
+        if let Err(e) = crate::limits::ITEMS.check(items.len() as u64) {
+            return Err(self.at(iv, f("consequence"), e));
+        }
         let uncertainty = match &r.uncertainty {
             None => Uncertainty::default(),
             Some(u) => self.uncertainty(u, &f("uncertainty"), logbook, &id)?,
@@ -1074,7 +1121,7 @@ impl Validator<'_> {
         let unit = |x: f64, what: &str| -> R<f64> {
             if !(0.0..=1.0).contains(&x) || x.is_nan() {
                 let hint = if (1.0..=100.0).contains(&x) {
-                    format!(" — write {} for {x} %", x / 100.0)
+                    format!(" — write {} for {x} %", fmt_num(x / 100.0))
                 } else {
                     String::new()
                 };

@@ -44,9 +44,6 @@ pub const NAMES: [&str; 10] = [
     "success_goal",
 ];
 
-/// The largest number of points a grid may have.
-pub const MAX_POINTS: usize = 10_000_000;
-
 /// A value of a dimension.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
@@ -161,11 +158,9 @@ pub fn parse(text: &str) -> Result<Dimension, String> {
             ));
         }
         let n = ((b - a) / step + 1e-9).floor() as usize + 1;
-        if n > MAX_POINTS {
-            return Err(format!(
-                "{name}={spec}: {n} values is more than the limit of {MAX_POINTS}"
-            ));
-        }
+        crate::limits::GRID_POINTS
+            .check(n as u64)
+            .map_err(|e| format!("{name}={spec}: {e}"))?;
         // computed from the index (no drift), rounded to 12 decimals
         (0..n)
             .map(|i| Value::Num(((a + i as f64 * step) * 1e12).round() / 1e12))

@@ -16,8 +16,6 @@ use stats::{code_percentiles, percentiles};
 
 /// The percentiles reported for PV (SPEC §4.4).
 pub const PERCENTILES: [u32; 9] = [1, 5, 10, 25, 50, 75, 90, 95, 99];
-/// The largest number of draws accepted (raise with care: about 24 bytes per draw and key).
-pub const MAX_DRAWS: u64 = 100_000_000;
 
 /// Options of a run.
 #[derive(Debug, Clone, PartialEq)]
@@ -204,13 +202,10 @@ pub struct McResult {
 
 /// Checks the options.
 pub fn check(opt: &Options) -> Result<(), String> {
-    if opt.draws < 2 || opt.draws > MAX_DRAWS {
-        return Err(format!(
-            "draws must be between 2 and {MAX_DRAWS} (got {}); each draw keeps about 5 bytes per \
-             actor and intervention",
-            opt.draws
-        ));
+    if opt.draws < 2 {
+        return Err(format!("draws must be at least 2 (got {})", opt.draws));
     }
+    crate::limits::DRAWS.check(opt.draws)?;
     if !(opt.interval > 0.0 && opt.interval < 1.0) {
         return Err(format!(
             "the interval must be a share between 0 and 1 such as 0.9, got {}",
