@@ -9,6 +9,7 @@
 pub mod analysis;
 pub mod cli;
 pub mod dist;
+pub mod interrupt;
 pub mod kb;
 pub mod limits;
 pub mod model;

@@ -5,7 +5,14 @@ use clap::Parser;
 
 fn main() -> ExitCode {
     let cli = soem::cli::Cli::parse(); // usage errors: clap prints them and exits with 2
-    match soem::cli::run(&cli) {
+    soem::interrupt::install();
+    let result = soem::cli::run(&cli);
+    if soem::interrupt::requested() {
+        // Ctrl-C: whatever was computed is not printed, and nothing was written
+        eprintln!("Error: {}", soem::interrupt::MESSAGE);
+        return ExitCode::from(soem::interrupt::EXIT_CODE);
+    }
+    match result {
         Ok(out) => {
             let mut stdout = std::io::stdout().lock();
             // a closed pipe (e.g. `| head`) is not an error worth a message

@@ -260,3 +260,111 @@ fn a_partial_knowledge_folder_is_named_in_knowledge_tables_and_in_the_report() {
         .collect();
     assert_eq!(from.iter().filter(|s| !**s).count(), 1);
 }
+
+/// Starts `soem ARGS` in the background from the repository root.
+fn spawn(args: &[&str]) -> std::process::Child {
+    std::process::Command::new(env!("CARGO_BIN_EXE_soem"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawns")
+}
+
+fn interrupt(child: &std::process::Child) {
+    // SAFETY: kill with a valid pid and signal number has no memory effects.
+    let rc = unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) };
+    assert_eq!(rc, 0, "kill");
+}
+
+/// Hidden temporary folders (`.<name>.tmp<pid>`) beside a report folder.
+fn leftovers(dir: &Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .expect("dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".tmp") || n.contains(".old"))
+        .collect()
+}
+
+// A million draws with per-year ranges take tens of seconds in a debug build: the signal comes
+// long before the end.
+#[test]
+fn ctrl_c_during_a_report_leaves_no_folder_and_exits_130() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("r");
+    let out_s = out.to_string_lossy().into_owned();
+    let child = spawn(&[
+        "report",
+        "scenarios/cti.toml",
+        "--draws",
+        "1000000",
+        "--out",
+        &out_s,
+    ]);
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    interrupt(&child);
+    let o = child.wait_with_output().expect("waits");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(130), "{err}");
+    assert!(err.contains("interrupted (Ctrl-C)"), "{err}");
+    assert!(o.stdout.is_empty());
+    assert!(!out.exists(), "no report folder");
+    assert!(
+        leftovers(dir.path()).is_empty(),
+        "{:?}",
+        leftovers(dir.path())
+    );
+}
+
+#[test]
+fn ctrl_c_during_monte_carlo_prints_nothing_and_exits_130() {
+    let child = spawn(&[
+        "mc",
+        "scenarios/cti.toml",
+        "--draws",
+        "20000000",
+        "--format",
+        "json",
+    ]);
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    interrupt(&child);
+    let o = child.wait_with_output().expect("waits");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(130), "{err}");
+    assert!(err.contains("interrupted"), "{err}");
+    assert!(o.stdout.is_empty(), "no partial JSON");
+}
+
+#[test]
+fn a_second_report_into_the_same_folder_waits_its_turn_by_refusing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("r");
+    let out_s = out.to_string_lossy().into_owned();
+    let first = spawn(&[
+        "report",
+        "scenarios/cti.toml",
+        "--draws",
+        "1000000",
+        "--out",
+        &out_s,
+    ]);
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    let o = report("scenarios/cti.toml", "500", &out)
+        .output()
+        .expect("runs");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains(&format!(
+            "another soem report (process {}) is writing",
+            first.id()
+        )),
+        "{err}"
+    );
+    interrupt(&first);
+    let _ = first.wait_with_output();
+    // once the first has ended, the folder is free again
+    report("scenarios/cti.toml", "500", &out).assert().success();
+    assert!(out.join("index.html").is_file());
+}

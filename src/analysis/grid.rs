@@ -332,6 +332,9 @@ pub fn run(
                 let c = structural
                     .iter()
                     .fold(0, |acc, d| acc * radices[*d] + coords[*d]);
+                if crate::interrupt::requested() {
+                    return;
+                }
                 let e = &evals[c];
                 let mut p = e.base();
                 for (d, dim) in dims.iter().enumerate() {
@@ -359,6 +362,7 @@ pub fn run(
                 e.pv(&p, pv);
                 *be = e.break_even(&p);
             });
+        crate::interrupt::check()?;
         out.push(GridResult {
             id: iv.id.clone(),
             dimensions: dims.to_vec(),

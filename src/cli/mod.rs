@@ -424,9 +424,10 @@ pub fn run(cli: &Cli) -> Result<String> {
                 seed: seed.unwrap_or(sc.monte_carlo.seed),
                 force: *force,
             };
+            let lock = crate::report::prepare(&opt).map_err(|e| anyhow::anyhow!(e))?;
             let summary = crate::report::analyse(&sc, &kb, &opt).map_err(|e| anyhow::anyhow!(e))?;
             let index =
-                crate::report::write(&sc, &summary, &opt).map_err(|e| anyhow::anyhow!(e))?;
+                crate::report::write(&sc, &summary, &opt, &lock).map_err(|e| anyhow::anyhow!(e))?;
             if cli.format == Format::Json {
                 return Ok(
                     serde_json::to_string_pretty(&serde_json::json!({ "index": index }))? + "\n",
@@ -559,6 +560,10 @@ pub fn write_new_file(path: &Path, bytes: &[u8], force: bool) -> Result<()> {
         std::process::id()
     ));
     std::fs::write(&tmp, bytes).with_context(|| format!("writing {}", tmp.display()))?;
+    if let Err(e) = crate::interrupt::check() {
+        let _ = std::fs::remove_file(&tmp);
+        anyhow::bail!(e);
+    }
     std::fs::rename(&tmp, path)
         .with_context(|| format!("moving the new file into place at {}", path.display()))?;
     Ok(())

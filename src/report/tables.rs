@@ -315,7 +315,10 @@ pub fn xlsx(tables: &[Table]) -> Result<Vec<u8>, String> {
                         ws.write_number_with_format(r, c, *x, &whole).map_err(e)?;
                     }
                     Cell::Text(s) => {
-                        ws.write_string(r, c, s).map_err(e)?;
+                        // a text cell is never a formula in the file; the `'` keeps it so when a
+                        // user edits the cell in Excel too
+                        ws.write_string(r, c, crate::text::cell_safe(s))
+                            .map_err(e)?;
                     }
                     Cell::Empty => {}
                 }
@@ -324,4 +327,55 @@ pub fn xlsx(tables: &[Table]) -> Result<Vec<u8>, String> {
         ws.set_freeze_panes(1, 0).map_err(e)?;
     }
     wb.save_to_buffer().map_err(e)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The uncompressed bytes of `name` in a zip archive, found through its central directory.
+    fn unzip(zip: &[u8], name: &str) -> Option<Vec<u8>> {
+        let u16_at = |k: usize| usize::from(u16::from_le_bytes([zip[k], zip[k + 1]]));
+        let u32_at =
+            |k: usize| u32::from_le_bytes([zip[k], zip[k + 1], zip[k + 2], zip[k + 3]]) as usize;
+        let end = (0..zip.len() - 21)
+            .rev()
+            .find(|&k| zip[k..k + 4] == [0x50, 0x4b, 5, 6])?;
+        let (count, mut at) = (u16_at(end + 10), u32_at(end + 16));
+        for _ in 0..count {
+            let (method, size) = (u16_at(at + 10), u32_at(at + 20));
+            let (name_len, extra, comment) = (u16_at(at + 28), u16_at(at + 30), u16_at(at + 32));
+            let local = u32_at(at + 42);
+            if &zip[at + 46..at + 46 + name_len] == name.as_bytes() {
+                let start = local + 30 + u16_at(local + 26) + u16_at(local + 28);
+                let data = &zip[start..start + size];
+                return match method {
+                    0 => Some(data.to_vec()),
+                    _ => miniz_oxide::inflate::decompress_to_vec(data).ok(),
+                };
+            }
+            at += 46 + name_len + extra + comment;
+        }
+        None
+    }
+
+    #[test]
+    fn user_text_cannot_become_a_formula_in_csv_or_xlsx() {
+        let table = Table {
+            name: "t".into(),
+            header: vec!["name".into(), "pv".into()],
+            rows: vec![vec![t("=HYPERLINK(\"http://x\")"), Cell::Num(-5.0)]],
+        };
+        let csv = crate::cli::table::csv(&table.header, &table.text_rows());
+        assert_eq!(csv, "name,pv\n\"'=HYPERLINK(\"\"http://x\"\")\",-5\n");
+        let xlsx = xlsx(&[table]).expect("xlsx");
+        let strings = unzip(&xlsx, "xl/sharedStrings.xml").expect("shared strings");
+        let strings = String::from_utf8(strings).expect("UTF-8");
+        assert!(strings.contains("'=HYPERLINK("), "{strings}");
+        let sheet = unzip(&xlsx, "xl/worksheets/sheet1.xml").expect("sheet");
+        let sheet = String::from_utf8(sheet).expect("UTF-8");
+        assert!(!sheet.contains("<f>"), "no formulas: {sheet}");
+        // the number stays a number
+        assert!(sheet.contains("<v>-5</v>"), "{sheet}");
+    }
 }

@@ -566,6 +566,15 @@ pub fn run(
         jobs.into_par_iter()
             .map(|job| {
                 let m = job.draws as u64;
+                if crate::interrupt::requested() {
+                    // Ctrl-C: skip the rest; the caller reports the interruption
+                    return ChunkStats {
+                        sum: vec![0.0; shared.row],
+                        sum_sq: vec![0.0; shared.row],
+                        positive: vec![0; shared.row],
+                        patterns: empty_patterns(plan),
+                    };
+                }
                 let s = run_chunk(plan, seed, shared, job);
                 progress(m);
                 s

@@ -528,10 +528,13 @@ pub fn run(
         by_year: opt.by_year,
     };
     let d = engine::run(&plan, opt.draws as usize, opt.seed, extras, progress);
+    crate::interrupt::check()?;
     let stamp = provenance(sc, kb_hash, opt);
-    Ok((0..plan.ivs.len())
+    let results = (0..plan.ivs.len())
         .map(|j| summarise(sc, &plan, &d, j, opt, &stamp))
-        .collect())
+        .collect();
+    crate::interrupt::check()?;
+    Ok(results)
 }
 
 /// One pair of interventions compared on the total PV.
@@ -611,6 +614,7 @@ pub fn compare(
         Extras { by_year: true },
         progress,
     );
+    crate::interrupt::check()?;
     let stamp = provenance(sc, kb_hash, opt);
     let results: Vec<McResult> = (0..plan.ivs.len())
         .map(|j| summarise(sc, &plan, &d, j, opt, &stamp))
