@@ -241,17 +241,17 @@ fn bad_driver_arguments_are_usage_errors_or_clear_data_errors() {
     soem()
         .args(["tornado", "scenarios/cti.toml", "--discount", "0.02"])
         .assert()
-        .code(1)
-        .stderr(predicate::str::contains("two numbers"));
+        .code(2)
+        .stderr(predicate::str::contains("two rates"));
     soem()
         .args(["mc", "scenarios/cti.toml", "--draws", "1"])
         .assert()
-        .code(1)
+        .code(2)
         .stderr(predicate::str::contains("draws"));
     soem()
         .args(["mc", "scenarios/cti.toml", "--interval", "1.5"])
         .assert()
-        .code(1)
+        .code(2)
         .stderr(predicate::str::contains("interval"));
     // a run beyond the memory limit is refused before any work, saying how to go on
     soem()

@@ -207,4 +207,22 @@ proptest! {
         };
         prop_assert_eq!(json(1), json(2));
     }
+
+    #[test]
+    fn comparing_an_intervention_with_itself_gives_one_half_and_full_overlap(text in scenario_text(), seed in 0u64..1000) {
+        use soem::dist::Dist;
+        // the same intervention twice (another id): common random numbers make every draw equal
+        let start = text.find("[[intervention]]").expect("intervention");
+        let twice = format!("{text}{}", text[start..].replacen("id = \"p\"", "id = \"q\"", 1));
+        let mut sc = parse(&twice);
+        for iv in &mut sc.interventions {
+            iv.uncertainty.success_rate = Some(Dist::Triangular { min: 0.0, mode: 0.2, max: 0.6 });
+            iv.uncertainty.costs = Some(Dist::Uniform { min: 0.8, max: 1.3 });
+        }
+        let o = soem::analysis::mc::Options { draws: 2000, seed, interval: 0.9, confidence: None, by_year: false };
+        let c = soem::analysis::mc::compare(&sc, "kb", &o, &|_| {}).expect("compare");
+        let pair = &c.pairs[0];
+        prop_assert_eq!(pair.p_a_better, 0.5);
+        prop_assert_eq!(pair.overlap_share, 1.0);
+    }
 }
