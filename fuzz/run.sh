@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Fuzzes the scenario loader and the knowledge-base loader (see fuzz/README.md).
 #   bash fuzz/run.sh [SECONDS_PER_TARGET] [RUNS_PER_TARGET]     (default 1800 s, 10,000,000 runs)
-# Each target stops at whichever comes first. Needs cargo-fuzz (`cargo install cargo-fuzz`); the
+# Each target stops at whichever comes first. TARGETS="scenario" (or "knowledge") runs one, so two
+# shells can run both at once on two cores. Needs cargo-fuzz (`cargo install cargo-fuzz`); the
 # stable toolchain is enough with RUSTC_BOOTSTRAP=1. Crashes go to fuzz/artifacts/<target>/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,7 +25,7 @@ for f in target_groups success_goals items consequences prices price_index param
 done
 
 cargo fuzz build -s none
-for target in scenario knowledge; do
+for target in ${TARGETS:-scenario knowledge}; do
   dict=()
   [ -f "fuzz/$target.dict" ] && dict=("-dict=fuzz/$target.dict")
   echo "fuzz: $target for up to $secs s or $runs runs"

@@ -1,17 +1,18 @@
 //! The Monte Carlo inner loop.
 //!
-//! Draws are split into fixed chunks of [`CHUNK`] draws; chunk c has its own generators,
-//! Xoshiro256++ seeded from (seed, c), so a run is bit-identical whatever the number of threads.
-//! Within a draw every slot gets one uniform, in slot order. Results are written into
+//! Draws are split into fixed chunks of [`CHUNK`] draws; chunk c has its own generators (four
+//! Xoshiro256++ side by side, [`super::rng`]) seeded from (seed, c), so a run is bit-identical
+//! whatever the number of threads. Within a draw every slot gets one uniform, in slot order; the
+//! uniforms of a block of [`BLOCK`] draws are made in one pass. Results are written into
 //! preallocated arrays (no allocation per draw): per draw and key the PV relative to the
 //! deterministic PV as `f32` (exact to about 7 digits of the spread, not of the amount) and the
 //! break-even index as `u8`. Sums for the mean and sd and the counts for P(PV > 0) and the sign
 //! patterns are kept in `f64`/`u64` per chunk and combined in chunk order.
 
-use rand::{Rng, SeedableRng, rngs::Xoshiro256PlusPlus};
 use rayon::prelude::*;
 
 use super::plan::{IvPlan, LANES, Plan};
+use super::rng::{self, Rng4};
 
 /// Draws per chunk (the unit of seeding and of parallel work).
 pub const CHUNK: usize = 2048;
@@ -74,21 +75,6 @@ pub fn chunk_seed(seed: u64, c: u64) -> u64 {
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
     z ^ (z >> 31)
-}
-
-/// A uniform in the open interval (0, 1) from 52 random bits (midpoints of 2⁵² cells, all
-/// exactly representable, so never 0 or 1).
-#[inline(always)]
-fn uniform(bits: u64) -> f64 {
-    ((bits >> 12) as f64 + 0.5) * (1.0 / (1u64 << 52) as f64)
-}
-
-/// One draw's uniforms, one per slot, in slot order.
-#[inline(always)]
-fn fill_uniforms(rng: &mut Xoshiro256PlusPlus, u: &mut [f64]) {
-    for v in u.iter_mut() {
-        *v = uniform(rng.next_u64());
-    }
 }
 
 /// Dot product with eight independent lanes, summed in a fixed order (deterministic, and
@@ -416,8 +402,9 @@ fn run_chunk_generic<const AVX: bool>(
     d: &Draws,
     job: Job<'_>,
 ) -> ChunkStats {
-    let mut rng = Xoshiro256PlusPlus::seed_from_u64(chunk_seed(seed, job.chunk as u64));
-    let mut u = vec![0.0; plan.slots.len()];
+    let mut rng = Rng4::new(chunk_seed(seed, job.chunk as u64));
+    let slots = plan.slots.len();
+    let mut ubuf = Vec::new();
     // x vectors of a block of draws, per intervention
     let mut xs: Vec<Vec<f64>> = plan
         .ivs
@@ -434,10 +421,11 @@ fn run_chunk_generic<const AVX: bool>(
     let (mut pv4, mut be4) = ([0.0; 4], [0u8; 4]);
     for b0 in (0..job.draws).step_by(BLOCK) {
         let nb = BLOCK.min(job.draws - b0);
+        let ub = rng::block::<AVX>(&mut rng, nb, slots, &mut ubuf);
         for i in 0..nb {
-            fill_uniforms(&mut rng, &mut u);
+            let u = &ub[i * slots..(i + 1) * slots];
             for (j, p) in plan.ivs.iter().enumerate() {
-                fill_x(p, &u, &mut xs[j][i * p.width..(i + 1) * p.width], None);
+                fill_x(p, u, &mut xs[j][i * p.width..(i + 1) * p.width], None);
             }
         }
         for (j, p) in plan.ivs.iter().enumerate() {
@@ -609,16 +597,23 @@ pub fn affine_draws(plan: &Plan, j: usize, n: usize, seed: u64) -> Vec<(f64, f64
     out.par_chunks_mut(CHUNK * k_n)
         .enumerate()
         .for_each(|(chunk, dst)| {
-            let mut rng = Xoshiro256PlusPlus::seed_from_u64(chunk_seed(seed, chunk as u64));
-            let mut u = vec![0.0; plan.slots.len()];
+            // the same uniforms as `run`: same chunk seed, same blocks
+            let mut rng = Rng4::new(chunk_seed(seed, chunk as u64));
+            let slots = plan.slots.len();
+            let mut ubuf = Vec::new();
             let (mut x0, mut x1) = (vec![0.0; p.width], vec![0.0; p.width]);
-            for i in 0..dst.len() / k_n {
-                fill_uniforms(&mut rng, &mut u);
-                fill_x(p, &u, &mut x0, Some(0.0));
-                fill_x(p, &u, &mut x1, Some(1.0));
-                for k in 0..k_n {
-                    let a = pv(p, &x0, k);
-                    dst[i * k_n + k] = (a, pv(p, &x1, k) - a);
+            let draws = dst.len() / k_n;
+            for b0 in (0..draws).step_by(BLOCK) {
+                let nb = BLOCK.min(draws - b0);
+                let ub = rng::block::<false>(&mut rng, nb, slots, &mut ubuf);
+                for i in 0..nb {
+                    let u = &ub[i * slots..(i + 1) * slots];
+                    fill_x(p, u, &mut x0, Some(0.0));
+                    fill_x(p, u, &mut x1, Some(1.0));
+                    for k in 0..k_n {
+                        let a = pv(p, &x0, k);
+                        dst[(b0 + i) * k_n + k] = (a, pv(p, &x1, k) - a);
+                    }
                 }
             }
         });
@@ -630,8 +625,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn uniforms_are_open_and_chunk_seeds_differ() {
-        assert!(uniform(0) > 0.0 && uniform(u64::MAX) < 1.0);
+    fn chunk_seeds_differ() {
         assert_ne!(chunk_seed(1, 0), chunk_seed(1, 1));
         assert_ne!(chunk_seed(1, 0), chunk_seed(2, 0));
     }
@@ -659,7 +653,7 @@ mod tests {
                 let ivs: Vec<&crate::scenario::Intervention> = sc.interventions.iter().collect();
                 let plan = Plan::new(&sc, &ivs).unwrap();
                 let p = &plan.ivs[0];
-                let mut rng = Xoshiro256PlusPlus::seed_from_u64(5);
+                let mut rng = Rng4::new(5);
                 let u0: Vec<f64> = (0..plan.slots.len()).map(|_| 0.5).collect();
                 let mut xs = vec![vec![0.0; p.width]; 4];
                 for round in 0..300 {
@@ -667,9 +661,10 @@ mod tests {
                         let u: Vec<f64> = if round == 0 {
                             u0.clone()
                         } else {
-                            (0..plan.slots.len())
-                                .map(|_| uniform(rng.next_u64()))
-                                .collect()
+                            let mut u = vec![0.0; plan.slots.len().div_ceil(4) * 4];
+                            rng.fill_scalar(&mut u);
+                            u.truncate(plan.slots.len());
+                            u
                         };
                         fill_x(p, &u, x, None);
                     }

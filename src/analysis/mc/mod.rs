@@ -4,6 +4,7 @@
 
 pub mod engine;
 pub mod plan;
+mod rng;
 pub mod stats;
 
 use serde::Serialize;
