@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Fuzzes the scenario loader and the knowledge-base loader (see fuzz/README.md).
+# Fuzzes the scenario loader, the knowledge-base loader and one CSV table (see docs/RELIABILITY.md).
 #   bash fuzz/run.sh [SECONDS_PER_TARGET] [RUNS_PER_TARGET]     (default 1800 s, 10,000,000 runs)
 # Each target stops at whichever comes first. TARGETS="scenario" (or "knowledge") runs one, so two
 # shells can run both at once on two cores. Needs cargo-fuzz (`cargo install cargo-fuzz`); the
@@ -12,7 +12,11 @@ export RUSTC_BOOTSTRAP=1
 
 # seed corpora: the shipped and the bad-input scenarios; each knowledge-base table behind the
 # byte that selects it (the target's first byte picks one of the eight tables)
-mkdir -p fuzz/corpus/scenario fuzz/corpus/knowledge
+mkdir -p fuzz/corpus/scenario fuzz/corpus/knowledge fuzz/corpus/table
+cp knowledge/*.csv fuzz/corpus/table/
+find tests/corpus/knowledge -type f -name '*.csv' | while read -r f; do
+  cp "$f" "fuzz/corpus/table/$(basename "$(dirname "$f")")-$(basename "$f")"
+done
 cp scenarios/*.toml fuzz/corpus/scenario/
 find tests/corpus/scenarios -maxdepth 1 -type f -name '*.toml' -exec cp {} fuzz/corpus/scenario/ \;
 i=0
@@ -25,7 +29,7 @@ for f in target_groups success_goals items consequences prices price_index param
 done
 
 cargo fuzz build -s none
-for target in ${TARGETS:-scenario knowledge}; do
+for target in ${TARGETS:-scenario knowledge table}; do
   dict=()
   [ -f "fuzz/$target.dict" ] && dict=("-dict=fuzz/$target.dict")
   echo "fuzz: $target for up to $secs s or $runs runs"

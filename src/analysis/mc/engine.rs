@@ -253,40 +253,75 @@ fn draws4<const AVX: bool>(
         ]
     };
     *pv = dot4::<AVX>(x, rows(&p.pv_rows[k * w..(k + 1) * w]));
-    // cum is nondecreasing on [m, h − 1]; when that stretch is longer than one year, start at
-    // g = the deterministic break-even index (clamped into it). cum(g) ≥ 0 implies cum ≥ 0 to
-    // the end; then cum(g − 1) < 0 settles it. cum(g) < 0 needs the last year.
+    // cum is nondecreasing on [m, h − 1]; when that stretch is longer than one year, start each
+    // draw at its guess g (from its PV, else the deterministic break-even index; clamped into
+    // the stretch). cum(g) ≥ 0 implies cum ≥ 0 to the end; then cum(g − 1) < 0 settles it.
+    // cum(g) < 0 needs cum ≥ 0 in the last year (the PV when the result period covers the
+    // horizon: no dot product), then cum(g + 1) ≥ 0 settles it.
     let monotone = m < h - 1;
-    let g = if monotone {
-        p.guess[k].clamp(m + 1, h - 1)
-    } else {
-        h - 1
-    };
     let mut state = [Search::Done(NONE); 4];
     if monotone {
-        let at_g = dot4::<AVX>(x, rows(cum(g)));
-        let second = |j: usize| {
-            let t = if at_g[j] >= 0.0 { g - 1 } else { h - 1 };
-            or_zero(live[j], cum(t), zero)
-        };
-        let at2 = dot4::<AVX>(x, [second(0), second(1), second(2), second(3)]);
+        let g: [usize; 4] = std::array::from_fn(|j| {
+            let guess = match &p.pv_guess[k] {
+                Some(t) => t.get(pv[j]),
+                None => p.guess[k],
+            };
+            guess.clamp(m + 1, h - 1)
+        });
+        let at_g = dot4::<AVX>(
+            x,
+            std::array::from_fn(|j| or_zero(live[j], cum(g[j]), zero)),
+        );
+        // the last year's value where it is known without a dot product
+        let last_known = p.pv_is_last[k];
+        let mut second = [None; 4];
         for j in 0..4 {
             if !live[j] {
                 continue;
             }
-            state[j] = if at_g[j] >= 0.0 {
-                if at2[j] < 0.0 {
-                    Search::Done(g as u8)
+            if at_g[j] >= 0.0 {
+                second[j] = Some(g[j] - 1);
+            } else if last_known {
+                if pv[j] < 0.0 {
+                    state[j] = Search::Done(NONE);
+                } else if g[j] + 1 == h - 1 {
+                    state[j] = Search::Done((h - 1) as u8);
                 } else {
-                    Search::Below(m, g - 1)
+                    second[j] = Some(g[j] + 1);
                 }
-            } else if at2[j] < 0.0 {
-                Search::Done(NONE)
-            } else if h - 1 - g <= 1 {
-                Search::Done((h - 1) as u8)
             } else {
-                Search::Bisect(g, h - 1)
-            };
+                second[j] = Some(h - 1);
+            }
+        }
+        if second.iter().any(Option::is_some) {
+            let at2 = dot4::<AVX>(
+                x,
+                std::array::from_fn(|j| second[j].map_or(zero, |t| cum(t))),
+            );
+            for j in 0..4 {
+                let Some(t) = second[j] else { continue };
+                let g = g[j];
+                state[j] = if at_g[j] >= 0.0 {
+                    if at2[j] < 0.0 {
+                        Search::Done(g as u8)
+                    } else {
+                        Search::Below(m, g - 1)
+                    }
+                } else if t == g + 1 && last_known {
+                    // cum(g) < 0 ≤ cum(h − 1)
+                    if at2[j] >= 0.0 {
+                        Search::Done(t as u8)
+                    } else {
+                        Search::Bisect(t, h - 1)
+                    }
+                } else if at2[j] < 0.0 {
+                    Search::Done(NONE)
+                } else if h - 1 - g <= 1 {
+                    Search::Done((h - 1) as u8)
+                } else {
+                    Search::Bisect(g, h - 1)
+                };
+            }
         }
     } else {
         let last = if p.pv_is_last[k] {

@@ -77,6 +77,42 @@ pub struct IvPlan {
     /// Per key: the deterministic break-even index, the first guess of the search (horizon − 1
     /// when there is none).
     pub guess: Vec<usize>,
+    /// Per key: a better first guess from the draw's own PV (see [`PvGuess`]); `None` when the
+    /// PV does not depend on the success rate.
+    pub pv_guess: Vec<Option<PvGuess>>,
+}
+
+/// The break-even index the deterministic intervention would have at the success rate that
+/// gives it a draw's PV: along the deterministic inputs the PV is affine in the success rate,
+/// PV = a + b·s, so s = (PV − a)/b, and a table over s holds the break-even index. A draw's
+/// other inputs move its PV and its cumulative values together, so this is usually the draw's
+/// own break-even year or next to it — a first guess only: the search checks it.
+#[derive(Debug, Clone)]
+pub struct PvGuess {
+    a: f64,
+    inv_b: f64,
+    inv_step: f64,
+    table: Vec<u8>,
+    fallback: usize,
+}
+
+/// The success rates the guess table covers (draws' PVs map beyond [0, 1] when other inputs
+/// move them), and its cells.
+const GUESS_FROM: f64 = -1.0;
+const GUESS_TO: f64 = 2.0;
+const GUESS_CELLS: usize = 768;
+
+impl PvGuess {
+    /// The guessed horizon index for a draw with PV `pv` (the fallback when out of range).
+    #[inline(always)]
+    pub fn get(&self, pv: f64) -> usize {
+        let cell = ((pv - self.a) * self.inv_b - GUESS_FROM) * self.inv_step;
+        if cell >= 0.0 && cell < self.table.len() as f64 {
+            usize::from(self.table[cell as usize])
+        } else {
+            self.fallback
+        }
+    }
 }
 
 /// The joint plan of one run over one or more interventions.
@@ -267,11 +303,37 @@ impl IvPlan {
             })
             .collect();
         let ones = vec![1.0; lin.items()];
-        let guess = lin
+        let guess: Vec<usize> = lin
             .break_even(iv.success_rate, &ones, 1.0)
             .iter()
             .map(|y| y.map_or(h - 1, |y| ((y - lin.start_year).max(0) as usize).min(h - 1)))
             .collect();
+        let pv_guess = {
+            let (pv0, pv1) = (lin.pv(0.0, &ones, 1.0), lin.pv(1.0, &ones, 1.0));
+            let step = (GUESS_TO - GUESS_FROM) / GUESS_CELLS as f64;
+            let table: Vec<Vec<Option<i32>>> = (0..GUESS_CELLS)
+                .map(|i| lin.break_even(GUESS_FROM + (i as f64 + 0.5) * step, &ones, 1.0))
+                .collect();
+            (0..n_keys)
+                .map(|k| {
+                    let b = pv1[k] - pv0[k];
+                    (b.abs() > 1e-9 * (1.0 + pv0[k].abs()) && b.is_finite()).then(|| PvGuess {
+                        a: pv0[k],
+                        inv_b: 1.0 / b,
+                        inv_step: 1.0 / step,
+                        table: table
+                            .iter()
+                            .map(|be| {
+                                be[k].map_or(h - 1, |y| {
+                                    ((y - lin.start_year).max(0) as usize).min(h - 1)
+                                }) as u8
+                            })
+                            .collect(),
+                        fallback: guess[k],
+                    })
+                })
+                .collect()
+        };
         let affine_columns = {
             let one = |c: &Column| -> Option<(usize, f64, f64)> {
                 let i = match (&c.consequences, &c.prices) {
@@ -323,6 +385,7 @@ impl IvPlan {
             centre: lin.pv(iv.success_rate, &ones, 1.0),
             zero_row: vec![0.0; width],
             guess,
+            pv_guess,
             pv_is_last,
             affine_columns,
         })
