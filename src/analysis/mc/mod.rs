@@ -12,7 +12,8 @@ use serde::Serialize;
 use crate::model::Keyed;
 use crate::scenario::{Intervention, Scenario};
 use engine::{Draws, Extras, NONE};
-use plan::Plan;
+use plan::{IvPlan, Plan};
+use rayon::prelude::*;
 use stats::{code_percentiles, percentiles};
 
 /// The percentiles reported for PV (SPEC §4.4).
@@ -416,6 +417,43 @@ fn by_year(d: &Draws, plan: &Plan, j: usize, interval: f64) -> Vec<BudgetYear> {
         .collect()
 }
 
+/// A 40-bin histogram of the total PV between its 0.5 % and 99.5 % percentiles.
+fn histogram(d: &Draws, p: &IvPlan, off: usize) -> Histogram {
+    let at = off;
+    let q = percentiles(d.n, |i| d.residual[i * d.row + at], &[0.005, 0.995]);
+    let bins = 40;
+    let (lo, hi) = (q[0], if q[1] > q[0] { q[1] } else { q[0] + 1.0 });
+    let width = (hi - lo) / bins as f64;
+    let mut counts = vec![0u64; bins];
+    for i in 0..d.n {
+        let r = f64::from(d.residual[i * d.row + at]);
+        let b = (((r - lo) / width).floor().max(0.0) as usize).min(bins - 1);
+        counts[b] += 1;
+    }
+    Histogram {
+        edges: (0..=bins)
+            .map(|b| p.centre[0] + lo + b as f64 * width)
+            .collect(),
+        counts,
+    }
+}
+
+/// The share of draws breaking even in each horizon year (the total).
+fn break_even_distribution(d: &Draws, p: &IvPlan, off: usize) -> Vec<(i32, f64)> {
+    let mut counts = vec![0u64; p.horizon];
+    for i in 0..d.n {
+        let b = d.break_even[i * d.row + off];
+        if b != NONE && (b as usize) < p.horizon {
+            counts[b as usize] += 1;
+        }
+    }
+    counts
+        .iter()
+        .enumerate()
+        .map(|(t, c)| (p.start_year + t as i32, *c as f64 / d.n as f64))
+        .collect()
+}
+
 /// The result of intervention j from a run's draws.
 fn summarise(
     sc: &Scenario,
@@ -427,57 +465,46 @@ fn summarise(
 ) -> McResult {
     let p = &plan.ivs[j];
     let off = d.offsets[j];
-    let pv: Keyed<PvStats> = Keyed(
-        p.keys
-            .iter()
-            .enumerate()
-            .map(|(k, key)| (key.clone(), pv_stats(d, off + k, p.centre[k], opt.interval)))
-            .collect(),
-    );
-    let be: Keyed<BeStats> = Keyed(
-        p.keys
-            .iter()
-            .enumerate()
-            .map(|(k, key)| (key.clone(), be_stats(d, off + k, p.start_year, p.horizon)))
-            .collect(),
+    // every key's statistics, the histogram and the break-even distribution are independent
+    // passes over the stored draws: run them in parallel (each is deterministic)
+    let ((pv, be), (histogram, break_even_distribution)) = rayon::join(
+        || {
+            rayon::join(
+                || {
+                    Keyed(
+                        p.keys
+                            .par_iter()
+                            .enumerate()
+                            .map(|(k, key)| {
+                                (key.clone(), pv_stats(d, off + k, p.centre[k], opt.interval))
+                            })
+                            .collect::<Vec<_>>(),
+                    )
+                },
+                || {
+                    Keyed(
+                        p.keys
+                            .par_iter()
+                            .enumerate()
+                            .map(|(k, key)| {
+                                (key.clone(), be_stats(d, off + k, p.start_year, p.horizon))
+                            })
+                            .collect::<Vec<_>>(),
+                    )
+                },
+            )
+        },
+        || {
+            rayon::join(
+                || histogram(d, p, off),
+                || break_even_distribution(d, p, off),
+            )
+        },
     );
     let required_success_rate = opt.confidence.map(|conf| RequiredAtConfidence {
         confidence: conf,
         success_rate: required(&engine::affine_draws(plan, j, d.n, opt.seed), &p.keys, conf),
     });
-    let histogram = {
-        let at = off;
-        let q = percentiles(d.n, |i| d.residual[i * d.row + at], &[0.005, 0.995]);
-        let bins = 40;
-        let (lo, hi) = (q[0], if q[1] > q[0] { q[1] } else { q[0] + 1.0 });
-        let width = (hi - lo) / bins as f64;
-        let mut counts = vec![0u64; bins];
-        for i in 0..d.n {
-            let r = f64::from(d.residual[i * d.row + at]);
-            let b = (((r - lo) / width).floor().max(0.0) as usize).min(bins - 1);
-            counts[b] += 1;
-        }
-        Histogram {
-            edges: (0..=bins)
-                .map(|b| p.centre[0] + lo + b as f64 * width)
-                .collect(),
-            counts,
-        }
-    };
-    let break_even_distribution = {
-        let mut counts = vec![0u64; p.horizon];
-        for i in 0..d.n {
-            let b = d.break_even[i * d.row + off];
-            if b != NONE && (b as usize) < p.horizon {
-                counts[b as usize] += 1;
-            }
-        }
-        counts
-            .iter()
-            .enumerate()
-            .map(|(t, c)| (p.start_year + t as i32, *c as f64 / d.n as f64))
-            .collect()
-    };
     McResult {
         id: p.id.clone(),
         draws: opt.draws,

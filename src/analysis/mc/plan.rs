@@ -311,8 +311,24 @@ impl IvPlan {
         let pv_guess = {
             let (pv0, pv1) = (lin.pv(0.0, &ones, 1.0), lin.pv(1.0, &ones, 1.0));
             let step = (GUESS_TO - GUESS_FROM) / GUESS_CELLS as f64;
+            // the discounted series are affine in the success rate too: two evaluations
+            let (d0, d1) = (
+                lin.discounted(0.0, &ones, 1.0),
+                lin.discounted(1.0, &ones, 1.0),
+            );
+            let mut row = vec![0.0; lin.horizon];
             let table: Vec<Vec<Option<i32>>> = (0..GUESS_CELLS)
-                .map(|i| lin.break_even(GUESS_FROM + (i as f64 + 0.5) * step, &ones, 1.0))
+                .map(|i| {
+                    let s = GUESS_FROM + (i as f64 + 0.5) * step;
+                    (0..n_keys)
+                        .map(|k| {
+                            for (t, r) in row.iter_mut().enumerate() {
+                                *r = d0[k][t] + s * (d1[k][t] - d0[k][t]);
+                            }
+                            crate::model::break_even_index(&row).map(|t| lin.start_year + t as i32)
+                        })
+                        .collect()
+                })
                 .collect();
             (0..n_keys)
                 .map(|k| {
