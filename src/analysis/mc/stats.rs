@@ -16,6 +16,12 @@ fn key(x: f32) -> u32 {
 /// Percentiles `probs` (in [0, 1]) of the `n` values `get(0..n)`, interpolated linearly between
 /// order statistics as numpy's `percentile` does by default. `n` must be ≥ 1.
 pub fn percentiles(n: usize, get: impl Fn(usize) -> f32, probs: &[f64]) -> Vec<f64> {
+    if n <= SMALL {
+        // a few values: sorting them is cheaper than the 65,536-bucket histogram
+        let mut v: Vec<f32> = (0..n).map(get).collect();
+        v.sort_unstable_by(|a, b| a.total_cmp(b));
+        return interpolate(n, probs, |r| f64::from(v[r]));
+    }
     let mut counts = vec![0u32; 1 << 16];
     for i in 0..n {
         counts[(key(get(i)) >> 16) as usize] += 1;
@@ -68,6 +74,14 @@ pub fn percentiles(n: usize, get: impl Fn(usize) -> f32, probs: &[f64]) -> Vec<f
         let b = bucket_of(r);
         f64::from(values[slot[b]][r - start[b]])
     };
+    interpolate(n, probs, at)
+}
+
+/// Up to this many values, percentiles sort a copy instead of building the histogram.
+const SMALL: usize = 16_384;
+
+/// numpy's linear rule from the order statistics `at(rank)`.
+fn interpolate(n: usize, probs: &[f64], at: impl Fn(usize) -> f64) -> Vec<f64> {
     probs
         .iter()
         .map(|p| {
@@ -120,18 +134,21 @@ mod tests {
 
     #[test]
     fn equal_to_sorting() {
-        // a spread of magnitudes and signs, with ties
-        let v: Vec<f32> = (0..10_001)
-            .map(|i| {
-                let x = ((i * 7919) % 10_007) as f32;
-                if i % 3 == 0 { -x * 1e3 } else { x * 0.01 }
-            })
-            .chain([0.0, 0.0, -0.0, 5.0, 5.0])
-            .collect();
-        let probs = [0.0, 0.01, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99, 1.0];
-        let got = percentiles(v.len(), |i| v[i], &probs);
-        for (p, g) in probs.iter().zip(got) {
-            assert_eq!(g, numpy(v.clone(), *p), "p = {p}");
+        // a spread of magnitudes and signs, with ties; below and above SMALL (sorting and
+        // histogram)
+        for n in [10_001, 3 * SMALL + 1] {
+            let v: Vec<f32> = (0..n)
+                .map(|i| {
+                    let x = ((i * 7919) % 10_007) as f32;
+                    if i % 3 == 0 { -x * 1e3 } else { x * 0.01 }
+                })
+                .chain([0.0, 0.0, -0.0, 5.0, 5.0])
+                .collect();
+            let probs = [0.0, 0.01, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99, 1.0];
+            let got = percentiles(v.len(), |i| v[i], &probs);
+            for (p, g) in probs.iter().zip(got) {
+                assert_eq!(g, numpy(v.clone(), *p), "n = {n}, p = {p}");
+            }
         }
         assert_eq!(percentiles(1, |_| 3.5, &[0.1, 0.9]), vec![3.5, 3.5]);
     }
