@@ -261,17 +261,23 @@ fn draws4<const AVX: bool>(
     let monotone = m < h - 1;
     let mut state = [Search::Done(NONE); 4];
     if monotone {
-        let g: [usize; 4] = std::array::from_fn(|j| {
-            let guess = match &p.pv_guess[k] {
-                Some(t) => t.get(pv[j]),
-                None => p.guess[k],
-            };
-            guess.clamp(m + 1, h - 1)
-        });
-        let at_g = dot4::<AVX>(
-            x,
-            std::array::from_fn(|j| or_zero(live[j], cum(g[j]), zero)),
-        );
+        // plain loops, not closures: these run for every draw and key and must inline
+        let mut g = [p.guess[k]; 4];
+        if let Some(t) = &p.pv_guess[k] {
+            for j in 0..4 {
+                g[j] = t.get(pv[j]);
+            }
+        }
+        for gj in &mut g {
+            *gj = (*gj).clamp(m + 1, h - 1);
+        }
+        let mut r = [zero; 4];
+        for j in 0..4 {
+            if live[j] {
+                r[j] = cum(g[j]);
+            }
+        }
+        let at_g = dot4::<AVX>(x, r);
         // the last year's value where it is known without a dot product
         let last_known = p.pv_is_last[k];
         let mut second = [None; 4];
@@ -294,10 +300,13 @@ fn draws4<const AVX: bool>(
             }
         }
         if second.iter().any(Option::is_some) {
-            let at2 = dot4::<AVX>(
-                x,
-                std::array::from_fn(|j| second[j].map_or(zero, |t| cum(t))),
-            );
+            let mut r = [zero; 4];
+            for j in 0..4 {
+                if let Some(t) = second[j] {
+                    r[j] = cum(t);
+                }
+            }
+            let at2 = dot4::<AVX>(x, r);
             for j in 0..4 {
                 let Some(t) = second[j] else { continue };
                 let g = g[j];

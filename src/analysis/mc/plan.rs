@@ -107,8 +107,10 @@ impl PvGuess {
     #[inline(always)]
     pub fn get(&self, pv: f64) -> usize {
         let cell = ((pv - self.a) * self.inv_b - GUESS_FROM) * self.inv_step;
-        if cell >= 0.0 && cell < self.table.len() as f64 {
-            usize::from(self.table[cell as usize])
+        // NaN and out-of-range cells fall back (`as i64` saturates; the range check is exact)
+        let i = cell as i64;
+        if cell >= 0.0 && (i as usize) < self.table.len() {
+            usize::from(self.table[i as usize])
         } else {
             self.fallback
         }
