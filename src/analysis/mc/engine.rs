@@ -478,6 +478,8 @@ fn run_chunk_generic<const AVX: bool>(
             patterns[..nb].fill(0);
             for k in 0..p.keys.len() {
                 let at = d.offsets[j] + k;
+                // this block's sums in registers, added to the chunk's once per block
+                let (mut sum, mut sum_sq, mut positive) = (0.0, 0.0, 0);
                 for i0 in (0..nb).step_by(4) {
                     let live = [0, 1, 2, 3].map(|q| i0 + q < nb);
                     let x = |q: usize| {
@@ -492,10 +494,10 @@ fn run_chunk_generic<const AVX: bool>(
                         let i = i0 + q;
                         let v = pv4[q];
                         let r = v - p.centre[k];
-                        st.sum[at] += r;
-                        st.sum_sq[at] += r * r;
+                        sum += r;
+                        sum_sq += r * r;
                         if v > 0.0 {
-                            st.positive[at] += 1;
+                            positive += 1;
                             patterns[i] |= 1 << k.min(63);
                         }
                         let row = (b0 + i) * d.row + at;
@@ -503,6 +505,9 @@ fn run_chunk_generic<const AVX: bool>(
                         job.break_even[row] = be4[q];
                     }
                 }
+                st.sum[at] += sum;
+                st.sum_sq[at] += sum_sq;
+                st.positive[at] += positive;
             }
             for pattern in &patterns[..nb] {
                 if let Some(c) = st.patterns[j].get_mut(*pattern) {
