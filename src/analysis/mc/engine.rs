@@ -82,10 +82,18 @@ pub fn chunk_seed(seed: u64, c: u64) -> u64 {
 #[inline(always)]
 fn dot(x: &[f64], row: &[f64]) -> f64 {
     let mut acc = [0.0f64; LANES];
-    for (xc, rc) in x.chunks_exact(LANES).zip(row.chunks_exact(LANES)) {
+    let full = x.len() / LANES * LANES;
+    for (xc, rc) in x[..full]
+        .chunks_exact(LANES)
+        .zip(row[..full].chunks_exact(LANES))
+    {
         for l in 0..LANES {
             acc[l] += xc[l] * rc[l];
         }
+    }
+    // a width of 4 mod 8: the last four go to the first four lanes
+    for (l, (a, b)) in x[full..].iter().zip(&row[full..]).enumerate() {
+        acc[l] += a * b;
     }
     ((acc[0] + acc[4]) + (acc[1] + acc[5])) + ((acc[2] + acc[6]) + (acc[3] + acc[7]))
 }
@@ -160,7 +168,7 @@ fn dot4_scalar(x: [&[f64]; 4], r: [&[f64]; 4]) -> [f64; 4] {
 ///
 /// # Safety
 /// The CPU must support AVX2, and every row must be at least as long as `x`, whose length is a
-/// multiple of [`LANES`].
+/// multiple of 4.
 #[cfg(target_arch = "x86_64")]
 #[inline(always)]
 unsafe fn dot4_avx2(x: [&[f64]; 4], r: [&[f64]; 4]) -> [f64; 4] {
@@ -182,6 +190,13 @@ unsafe fn dot4_avx2(x: [&[f64]; 4], r: [&[f64]; 4]) -> [f64; 4] {
             }
             c += LANES;
         }
+        if c + 4 <= w {
+            for j in 0..4 {
+                let xl = _mm256_loadu_pd(x[j].as_ptr().add(c));
+                let rl = _mm256_loadu_pd(r[j].as_ptr().add(c));
+                lo[j] = _mm256_add_pd(lo[j], _mm256_mul_pd(xl, rl));
+            }
+        }
         let mut out = [0.0; 4];
         for j in 0..4 {
             let mut a = [0.0f64; 4];
@@ -199,7 +214,7 @@ fn dot4<const AVX: bool>(x: [&[f64]; 4], r: [&[f64]; 4]) -> [f64; 4] {
     if AVX {
         let w = x[0].len();
         assert!(
-            w.is_multiple_of(LANES) && r.iter().chain(&x).all(|v| v.len() >= w),
+            w.is_multiple_of(4) && r.iter().chain(&x).all(|v| v.len() >= w),
             "dot4: rows shorter than x"
         );
         // SAFETY: AVX is true only inside `run_chunk_avx2`, entered after detecting AVX2; the

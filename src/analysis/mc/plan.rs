@@ -2,7 +2,7 @@
 //! per intervention the rows that turn one draw's input vector x into PVs and cumulative values.
 //!
 //! Items whose factors come from the same slots are merged into one column. A draw's vector is
-//! `x = [s·f_1 … s·f_C, f_d1 … f_dD, cost factor, 1, 0 …]` (padded to a multiple of [`LANES`]),
+//! `x = [s·f_1 … s·f_C, f_d1 … f_dD, cost factor, 1, 0 …]` (padded to a multiple of 4; dot products run eight lanes, then four),
 //! and every result is a dot product of x with a precomputed row: the PV of key k over the result
 //! period, or the cumulative discounted net of key k up to horizon year t.
 
@@ -239,7 +239,7 @@ impl IvPlan {
             .collect();
         let during_columns: Vec<usize> = (0..n_cols).filter(|c| has_during[*c]).collect();
         let used = n_cols + during_columns.len() + 2;
-        let width = used.div_ceil(LANES) * LANES;
+        let width = used.div_ceil(4) * 4;
         let cost_at = n_cols + during_columns.len();
         // per key, per year (all years): the discounted coefficient row
         let mut year_rows = vec![vec![0.0; width]; n_keys * lin.len];
