@@ -287,22 +287,27 @@ fn leftovers(dir: &Path) -> Vec<String> {
         .collect()
 }
 
-// A million draws with per-year ranges take tens of seconds in a debug build: the signal comes
-// long before the end.
-#[test]
-fn ctrl_c_during_a_report_leaves_no_folder_and_exits_130() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let out = dir.path().join("r");
-    let out_s = out.to_string_lossy().into_owned();
+/// A report with a million draws and per-year ranges, started 1.5 s ago: it takes tens of seconds
+/// in a debug build, so it is still running.
+fn long_report(out: &str) -> std::process::Child {
     let child = spawn(&[
         "report",
         "scenarios/cti.toml",
         "--draws",
         "1000000",
         "--out",
-        &out_s,
+        out,
     ]);
     std::thread::sleep(std::time::Duration::from_millis(1500));
+    child
+}
+
+#[test]
+fn ctrl_c_during_a_report_leaves_no_folder_and_exits_130() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("r");
+    let out_s = out.to_string_lossy().into_owned();
+    let child = long_report(&out_s);
     interrupt(&child);
     let o = child.wait_with_output().expect("waits");
     let err = String::from_utf8_lossy(&o.stderr);
@@ -341,15 +346,7 @@ fn a_second_report_into_the_same_folder_waits_its_turn_by_refusing() {
     let dir = tempfile::tempdir().expect("tempdir");
     let out = dir.path().join("r");
     let out_s = out.to_string_lossy().into_owned();
-    let first = spawn(&[
-        "report",
-        "scenarios/cti.toml",
-        "--draws",
-        "1000000",
-        "--out",
-        &out_s,
-    ]);
-    std::thread::sleep(std::time::Duration::from_millis(1500));
+    let first = long_report(&out_s);
     let o = report("scenarios/cti.toml", "500", &out)
         .output()
         .expect("runs");

@@ -36,22 +36,7 @@ pub fn run(kb: &KnowledgeBase, what: &KnowledgeCmd, format: Format, lang: Lang) 
     let h = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
     match what {
         KnowledgeCmd::Tables => {
-            let rows = kb
-                .tables
-                .iter()
-                .map(|t| {
-                    vec![
-                        t.file.clone(),
-                        if t.shipped {
-                            lang.t("medfølgende", "shipped").to_string()
-                        } else {
-                            t.path.display().to_string()
-                        },
-                        t.format.clone(),
-                        t.rows.to_string(),
-                    ]
-                })
-                .collect();
+            let rows = kb.tables.iter().map(|t| t.cells(lang)).collect();
             render(
                 format,
                 h(&[

@@ -401,6 +401,23 @@ pub struct TableSource {
     pub rows: usize,
 }
 
+impl TableSource {
+    /// The row shown for this table (`soem knowledge tables`, the report): file, where it was
+    /// read from, detected format, rows.
+    pub fn cells(&self, lang: crate::text::Lang) -> Vec<String> {
+        vec![
+            self.file.clone(),
+            if self.shipped {
+                lang.t("medfølgende", "shipped").to_string()
+            } else {
+                self.path.display().to_string()
+            },
+            self.format.clone(),
+            self.rows.to_string(),
+        ]
+    }
+}
+
 /// The bytes of one table and where they came from.
 struct Source {
     path: PathBuf,

@@ -769,22 +769,7 @@ fn assumptions(sc: &Scenario, s: &Summary, lang: Lang) -> String {
             )
         );
     }
-    let rows: Vec<Vec<String>> = s
-        .knowledge
-        .iter()
-        .map(|t| {
-            vec![
-                t.file.clone(),
-                if t.shipped {
-                    l("medfølgende", "shipped").to_string()
-                } else {
-                    t.path.display().to_string()
-                },
-                t.format.clone(),
-                t.rows.to_string(),
-            ]
-        })
-        .collect();
+    let rows: Vec<Vec<String>> = s.knowledge.iter().map(|t| t.cells(lang)).collect();
     h += &table(
         &[
             l("Tabel", "Table").into(),

@@ -467,31 +467,19 @@ fn summarise(
     let off = d.offsets[j];
     // every key's statistics, the histogram and the break-even distribution are independent
     // passes over the stored draws: run them in parallel (each is deterministic)
+    fn per_key<T: Send>(keys: &[String], f: impl Fn(usize) -> T + Sync) -> Keyed<T> {
+        Keyed(
+            keys.par_iter()
+                .enumerate()
+                .map(|(k, key)| (key.clone(), f(k)))
+                .collect(),
+        )
+    }
     let ((pv, be), (histogram, break_even_distribution)) = rayon::join(
         || {
             rayon::join(
-                || {
-                    Keyed(
-                        p.keys
-                            .par_iter()
-                            .enumerate()
-                            .map(|(k, key)| {
-                                (key.clone(), pv_stats(d, off + k, p.centre[k], opt.interval))
-                            })
-                            .collect::<Vec<_>>(),
-                    )
-                },
-                || {
-                    Keyed(
-                        p.keys
-                            .par_iter()
-                            .enumerate()
-                            .map(|(k, key)| {
-                                (key.clone(), be_stats(d, off + k, p.start_year, p.horizon))
-                            })
-                            .collect::<Vec<_>>(),
-                    )
-                },
+                || per_key(&p.keys, |k| pv_stats(d, off + k, p.centre[k], opt.interval)),
+                || per_key(&p.keys, |k| be_stats(d, off + k, p.start_year, p.horizon)),
             )
         },
         || {
