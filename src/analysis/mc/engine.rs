@@ -108,7 +108,19 @@ pub(super) fn fill_x(p: &IvPlan, u: &[f64], x: &mut [f64], s_override: Option<f6
         (None, None) => p.success_rate,
     };
     let n = p.columns.len();
-    if let Some((first, min, width)) = &p.affine_columns {
+    // without `during` columns (which need the factor before × s) the success rate is applied in
+    // the same pass: the same two roundings, one loop
+    let fused = p.during_columns.is_empty() && p.affine_columns.is_some();
+    if let (true, Some((first, min, width))) = (fused, &p.affine_columns) {
+        for (((xc, uc), a), b) in x[..n]
+            .iter_mut()
+            .zip(&u[*first..*first + n])
+            .zip(min)
+            .zip(width)
+        {
+            *xc = (a + uc * b) * s;
+        }
+    } else if let Some((first, min, width)) = &p.affine_columns {
         // the same arithmetic as the general loop (1·q = q), vectorised
         for (((xc, uc), a), b) in x[..n]
             .iter_mut()
@@ -133,8 +145,10 @@ pub(super) fn fill_x(p: &IvPlan, u: &[f64], x: &mut [f64], s_override: Option<f6
     for (j, c) in p.during_columns.iter().enumerate() {
         x[n + j] = x[*c];
     }
-    for v in &mut x[..n] {
-        *v *= s;
+    if !fused {
+        for v in &mut x[..n] {
+            *v *= s;
+        }
     }
     let at = n + p.during_columns.len();
     x[at] = p
