@@ -48,9 +48,3 @@ pub fn check() -> Result<(), String> {
         Ok(())
     }
 }
-
-/// Asks for a stop as Ctrl-C would (for tests).
-#[doc(hidden)]
-pub fn request() {
-    REQUESTED.store(true, Ordering::SeqCst);
-}
