@@ -3,7 +3,7 @@
 use anyhow::{Result, bail};
 use serde_json::json;
 
-use super::table::{csv, new as table};
+use super::table::csv;
 use super::{Format, KnowledgeCmd};
 use crate::kb::KnowledgeBase;
 use crate::text::{Lang, dec, int};
@@ -27,8 +27,25 @@ fn render(
     Ok(match format {
         Format::Json => serde_json::to_string_pretty(&json)? + "\n",
         Format::Csv => csv(&header, &rows),
-        Format::Text => table(header, rows, 0),
+        Format::Text => numbers_right(header, rows),
     })
+}
+
+/// A text table with the columns that hold only numbers (Danish or English notation, blanks
+/// allowed) right-aligned and the text columns left-aligned.
+fn numbers_right(header: Vec<String>, rows: Vec<Vec<String>>) -> String {
+    let numeric = |c: usize| {
+        rows.iter().all(|r| {
+            r.get(c).is_none_or(|v| {
+                let v = v.trim();
+                v.is_empty()
+                    || v.chars()
+                        .all(|ch| ch.is_ascii_digit() || "-−+.,% ".contains(ch))
+            })
+        })
+    };
+    let right: Vec<bool> = (0..header.len()).map(numeric).collect();
+    super::table::aligned(header, rows, &right)
 }
 
 /// Runs a `knowledge` subcommand.
@@ -315,6 +332,6 @@ fn show(kb: &KnowledgeBase, id: &str, format: Format, lang: Lang) -> Result<Stri
         .collect();
     match format {
         Format::Csv => Ok(csv(&header, &rows)),
-        _ => Ok(out + &table(header, rows, 0)),
+        _ => Ok(out + &numbers_right(header, rows)),
     }
 }
