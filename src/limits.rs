@@ -40,6 +40,32 @@ pub const INTERVENTIONS: Limit = Limit {
     default: 200,
 };
 
+/// Bytes of one input file (a scenario or a knowledge-base table): larger files, and endless ones
+/// such as `/dev/zero`, are refused after reading this much.
+pub const FILE_BYTES: Limit = Limit {
+    what: "bytes in one input file",
+    env: "SOEM_MAX_FILE_BYTES",
+    default: 64 << 20,
+};
+
+/// Reads a whole input file, refusing one longer than [`FILE_BYTES`] (without reading further).
+pub fn read_file(path: &std::path::Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let limit = FILE_BYTES.get();
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?
+        .take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        return Err(std::io::Error::other(format!(
+            "the file is longer than {limit} bytes; is it the right file? (raise the limit with \
+             the environment variable {}=…)",
+            FILE_BYTES.env
+        )));
+    }
+    Ok(bytes)
+}
+
 impl Limit {
     /// The limit in force: the environment variable when it holds a whole number ≥ 1, else the
     /// default.

@@ -552,6 +552,13 @@ pub fn write_new_file(path: &Path, bytes: &[u8], force: bool) -> Result<()> {
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
+    if !dir.is_dir() {
+        anyhow::bail!(
+            "cannot write {}: the folder {} does not exist",
+            path.display(),
+            dir.display()
+        );
+    }
     let tmp = dir.join(format!(
         ".{}.tmp{}",
         path.file_name()

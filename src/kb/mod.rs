@@ -485,7 +485,7 @@ impl KnowledgeBase {
         for f in FILES {
             let path = dir.join(f);
             if path.exists() {
-                let bytes = std::fs::read(&path).map_err(|source| KbError::Io {
+                let bytes = crate::limits::read_file(&path).map_err(|source| KbError::Io {
                     path: path.clone(),
                     source,
                 })?;

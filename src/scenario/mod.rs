@@ -326,7 +326,7 @@ pub fn load(path: &Path, kb: &KnowledgeBase) -> Result<Scenario, ScenarioError> 
             source: std::io::Error::other("this is a directory; give a scenario .toml file"),
         });
     }
-    let bytes = std::fs::read(path).map_err(|source| ScenarioError::Io {
+    let bytes = crate::limits::read_file(path).map_err(|source| ScenarioError::Io {
         path: path.to_path_buf(),
         source,
     })?;
