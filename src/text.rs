@@ -134,6 +134,35 @@ pub fn pct(share: f64, decimals: usize, lang: Lang) -> String {
     }
 }
 
+/// What a file that should be text is instead (scenario files and knowledge-base tables alike).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NotText {
+    /// UTF-16 with a byte-order mark (Notepad's "Unicode", Excel's "Unicode text").
+    Utf16,
+    /// An Excel workbook (.xlsx zip or old .xls compound file).
+    Workbook,
+    /// Other binary data: control bytes other than tab, line ends and form feed.
+    Binary,
+}
+
+/// Classifies bytes that are not plain text (in any 8-bit encoding); `None` for text. Control
+/// bytes are looked for in the first 64 KiB.
+pub fn not_text(bytes: &[u8]) -> Option<NotText> {
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        Some(NotText::Utf16)
+    } else if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+        Some(NotText::Workbook)
+    } else if bytes
+        .iter()
+        .take(64 * 1024)
+        .any(|b| *b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0C))
+    {
+        Some(NotText::Binary)
+    } else {
+        None
+    }
+}
+
 /// A text cell for CSV/XLSX that a spreadsheet cannot take for a formula: a leading `=`, `+`,
 /// `-` or `@` (unless the whole cell is a number) gets a `'` in front.
 pub fn cell_safe(s: &str) -> String {

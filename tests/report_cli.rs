@@ -25,18 +25,9 @@ fn report(scenario: &str, draws: &str, out: &Path) -> assert_cmd::Command {
 fn report_writes_a_complete_folder() {
     let dir = tempfile::tempdir().expect("tempdir");
     let out = dir.path().join("cti");
-    let out_s = out.to_string_lossy().into_owned();
     let scenario = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/cti.toml");
     let before = std::fs::read(&scenario).expect("scenario");
-    soem()
-        .args([
-            "report",
-            "scenarios/cti.toml",
-            "--draws",
-            "2000",
-            "--out",
-            &out_s,
-        ])
+    report("scenarios/cti.toml", "2000", &out)
         .assert()
         .success()
         .stdout(predicate::str::contains("index.html"));
@@ -80,19 +71,8 @@ fn report_writes_a_complete_folder() {
     assert!(summary["provenance"]["scenario"].is_string());
     assert!(out.join(".soem-report").is_file());
     // a second run replaces the folder it wrote
-    soem()
-        .args([
-            "report",
-            "scenarios/cti.toml",
-            "--draws",
-            "2000",
-            "--out",
-            &out_s,
-            "--lang",
-            "en",
-            "--for",
-            "budget",
-        ])
+    report("scenarios/cti.toml", "2000", &out)
+        .args(["--lang", "en", "--for", "budget"])
         .assert()
         .success();
     let html = std::fs::read_to_string(out.join("index.html")).expect("index.html");
@@ -125,16 +105,7 @@ fn report_never_replaces_a_folder_it_did_not_write() {
     let out = dir.path().join("mine");
     std::fs::create_dir(&out).expect("mkdir");
     std::fs::write(out.join("notes.txt"), "keep me").expect("write");
-    let out_s = out.to_string_lossy().into_owned();
-    soem()
-        .args([
-            "report",
-            "scenarios/cti.toml",
-            "--draws",
-            "1000",
-            "--out",
-            &out_s,
-        ])
+    report("scenarios/cti.toml", "1000", &out)
         .assert()
         .code(1)
         .stderr(

@@ -300,22 +300,15 @@ impl Table {
 /// Why bytes are not a text table, for files that are something else: UTF-16 (Excel's "Unicode
 /// text"), an Excel workbook, or other binary data (NUL or other control bytes).
 fn not_text(bytes: &[u8]) -> Option<String> {
+    use crate::text::NotText;
     const SAVE: &str = "in Excel use Save as → \"CSV UTF-8\" or \"CSV (semikolonsepareret)\"";
-    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
-        return Some(format!(
-            "the file is UTF-16 text (Excel's \"Unicode text\"), not a CSV table; {SAVE}"
-        ));
-    }
-    if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
-        return Some(format!(
-            "the file is an Excel workbook, not a CSV table; {SAVE}"
-        ));
-    }
-    let control = bytes
-        .iter()
-        .take(64 * 1024)
-        .any(|b| *b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0C));
-    control.then(|| format!("the file is not text (it holds control bytes); {SAVE}"))
+    Some(match crate::text::not_text(bytes)? {
+        NotText::Utf16 => {
+            format!("the file is UTF-16 text (Excel's \"Unicode text\"), not a CSV table; {SAVE}")
+        }
+        NotText::Workbook => format!("the file is an Excel workbook, not a CSV table; {SAVE}"),
+        NotText::Binary => format!("the file is not text (it holds control bytes); {SAVE}"),
+    })
 }
 
 /// The first record whose number of fields differs from the header's: (line, fields, header

@@ -355,34 +355,37 @@ pub fn load(path: &Path, kb: &KnowledgeBase) -> Result<Scenario, ScenarioError> 
 /// What to say about a scenario file that is not UTF-8, its first bad byte at `at`: UTF-16 and
 /// Windows-1252 text (an editor's other encodings) get the fix, anything else is called binary.
 fn not_utf8(bytes: &[u8], at: usize) -> String {
+    use crate::text::NotText;
     const SAVE: &str = "scenario files must be UTF-8 TOML";
-    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
-        return format!("the file is UTF-16 text; {SAVE} (in Notepad: Save as → Encoding UTF-8)");
+    match crate::text::not_text(bytes) {
+        Some(NotText::Utf16) => {
+            return format!(
+                "the file is UTF-16 text; {SAVE} (in Notepad: Save as → Encoding UTF-8)"
+            );
+        }
+        Some(NotText::Workbook | NotText::Binary) => {
+            return format!("the file is not text (is it a binary file?); {SAVE}");
+        }
+        None => {}
     }
-    let text_like = bytes
+    let start = bytes[..at]
         .iter()
-        .all(|b| *b >= 0x20 || matches!(b, b'\t' | b'\n' | b'\r'));
-    if text_like {
-        let start = bytes[..at]
-            .iter()
-            .rposition(|b| *b == b'\n')
-            .map_or(0, |i| i + 1);
-        let end = bytes[at..]
-            .iter()
-            .position(|b| *b == b'\n' || *b == b'\r')
-            .map_or(bytes.len(), |i| at + i);
-        let line: String = bytes[start..end]
-            .iter()
-            .map(|b| crate::text::cp1252_char(*b))
-            .take(80)
-            .collect();
-        return format!(
-            "the file looks like Windows-1252 text (\"{}\"), not UTF-8; {SAVE} (in Notepad: Save \
-             as → Encoding UTF-8)",
-            line.trim()
-        );
-    }
-    format!("the file is not text (is it a binary file?); {SAVE}")
+        .rposition(|b| *b == b'\n')
+        .map_or(0, |i| i + 1);
+    let end = bytes[at..]
+        .iter()
+        .position(|b| *b == b'\n' || *b == b'\r')
+        .map_or(bytes.len(), |i| at + i);
+    let line: String = bytes[start..end]
+        .iter()
+        .map(|b| crate::text::cp1252_char(*b))
+        .take(80)
+        .collect();
+    format!(
+        "the file looks like Windows-1252 text (\"{}\"), not UTF-8; {SAVE} (in Notepad: Save \
+         as → Encoding UTF-8)",
+        line.trim()
+    )
 }
 
 /// Parses and validates scenario text (the path is used in messages only).

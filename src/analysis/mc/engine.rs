@@ -69,6 +69,18 @@ struct ChunkStats {
     patterns: Vec<Vec<u64>>,
 }
 
+impl ChunkStats {
+    /// Zero sums and counts for `row` values per draw.
+    fn empty(plan: &Plan, row: usize) -> ChunkStats {
+        ChunkStats {
+            sum: vec![0.0; row],
+            sum_sq: vec![0.0; row],
+            positive: vec![0; row],
+            patterns: empty_patterns(plan),
+        }
+    }
+}
+
 /// The seed of chunk `c`: SplitMix64 of the run seed and the chunk index.
 pub fn chunk_seed(seed: u64, c: u64) -> u64 {
     let mut z = seed ^ c.wrapping_mul(0x9E37_79B9_7F4A_7C15);
@@ -109,26 +121,19 @@ pub(super) fn fill_x(p: &IvPlan, u: &[f64], x: &mut [f64], s_override: Option<f6
     };
     let n = p.columns.len();
     // without `during` columns (which need the factor before × s) the success rate is applied in
-    // the same pass: the same two roundings, one loop
+    // the affine pass: the same two roundings, one loop (× 1 is exact when it is applied later)
     let fused = p.during_columns.is_empty() && p.affine_columns.is_some();
-    if let (true, Some((first, min, width))) = (fused, &p.affine_columns) {
-        for (((xc, uc), a), b) in x[..n]
-            .iter_mut()
-            .zip(&u[*first..*first + n])
-            .zip(min)
-            .zip(width)
-        {
-            *xc = (a + uc * b) * s;
-        }
-    } else if let Some((first, min, width)) = &p.affine_columns {
+    if let Some((first, min, width)) = &p.affine_columns {
         // the same arithmetic as the general loop (1·q = q), vectorised
-        for (((xc, uc), a), b) in x[..n]
+        let cols = x[..n]
             .iter_mut()
             .zip(&u[*first..*first + n])
             .zip(min)
-            .zip(width)
-        {
-            *xc = a + uc * b;
+            .zip(width);
+        if fused {
+            cols.for_each(|(((xc, uc), a), b)| *xc = (a + uc * b) * s);
+        } else {
+            cols.for_each(|(((xc, uc), a), b)| *xc = a + uc * b);
         }
     } else {
         for (c, col) in p.columns.iter().enumerate() {
@@ -485,12 +490,7 @@ fn run_chunk_generic<const AVX: bool>(
         .map(|p| vec![0.0; BLOCK * p.width])
         .collect();
     let mut patterns = [0usize; BLOCK];
-    let mut st = ChunkStats {
-        sum: vec![0.0; d.row],
-        sum_sq: vec![0.0; d.row],
-        positive: vec![0; d.row],
-        patterns: empty_patterns(plan),
-    };
+    let mut st = ChunkStats::empty(plan, d.row);
     let (mut pv4, mut be4) = ([0.0; 4], [0u8; 4]);
     for b0 in (0..job.draws).step_by(BLOCK) {
         let nb = BLOCK.min(job.draws - b0);
@@ -634,12 +634,7 @@ pub fn run(
                 let m = job.draws as u64;
                 if crate::interrupt::requested() {
                     // Ctrl-C: skip the rest; the caller reports the interruption
-                    return ChunkStats {
-                        sum: vec![0.0; shared.row],
-                        sum_sq: vec![0.0; shared.row],
-                        positive: vec![0; shared.row],
-                        patterns: empty_patterns(plan),
-                    };
+                    return ChunkStats::empty(plan, shared.row);
                 }
                 let s = run_chunk(plan, seed, shared, job);
                 progress(m);
