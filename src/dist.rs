@@ -356,6 +356,24 @@ impl Sampler {
             Sampler::Lognormal(..) => 0.0,
         }
     }
+
+    /// The largest value a draw can take (+∞ when unbounded).
+    pub fn upper_bound(&self) -> f64 {
+        use statrs::distribution::ContinuousCDF;
+        match self {
+            Sampler::Fixed(v) => *v,
+            Sampler::Uniform(min, width) | Sampler::Beta(min, width, _) => min + width,
+            Sampler::Triangular(_, _, max, _) => *max,
+            Sampler::Normal(mean, sd, fa, w) => {
+                if fa + w < 1.0 {
+                    mean + sd * std_normal().inverse_cdf(fa + w)
+                } else {
+                    f64::INFINITY
+                }
+            }
+            Sampler::Lognormal(..) => f64::INFINITY,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -431,5 +449,64 @@ mod tests {
         // zero width gives the value itself
         assert_eq!(q("uniform", &[("min", 0.3), ("max", 0.3)], 0.9), 0.3);
         assert_eq!(q("normal", &[("mean", 0.3), ("sd", 0.0)], 0.9), 0.3);
+    }
+
+    #[test]
+    fn bounds_by_hand_and_every_draw_within_them() {
+        type Case<'a> = (&'a str, &'a [(&'a str, f64)], f64, f64);
+        let cases: [Case; 7] = [
+            ("uniform", &[("min", 0.8), ("max", 1.2)], 0.8, 1.2),
+            (
+                "triangular",
+                &[("min", 0.1), ("mode", 0.25), ("max", 0.4)],
+                0.1,
+                0.4,
+            ),
+            (
+                "pert",
+                &[("min", 0.5), ("mode", 1.0), ("max", 2.0)],
+                0.5,
+                2.0,
+            ),
+            ("beta", &[("alpha", 2.0), ("beta", 5.0)], 0.0, 1.0),
+            // normal(1, 0.1) truncated to [0.9, 1.1]
+            (
+                "normal",
+                &[("mean", 1.0), ("sd", 0.1), ("min", 0.9), ("max", 1.1)],
+                0.9,
+                1.1,
+            ),
+            (
+                "normal",
+                &[("mean", 1.0), ("sd", 0.1)],
+                f64::NEG_INFINITY,
+                f64::INFINITY,
+            ),
+            (
+                "lognormal",
+                &[("mean", 1.0), ("sd", 0.5)],
+                0.0,
+                f64::INFINITY,
+            ),
+        ];
+        for (dist, kv, lo, hi) in cases {
+            let s = Sampler::new(&parse(dist, kv).unwrap());
+            let (a, b) = (s.lower_bound(), s.upper_bound());
+            assert!(
+                (a - lo).abs() < 1e-9 || a == lo,
+                "{dist}: lower {a}, want {lo}"
+            );
+            assert!(
+                (b - hi).abs() < 1e-9 || b == hi,
+                "{dist}: upper {b}, want {hi}"
+            );
+            for i in 0..=1000 {
+                let v = s.quantile(f64::from(i) / 1000.0 * (1.0 - 1e-12));
+                assert!(
+                    v >= a - 1e-12 && v <= b + 1e-12,
+                    "{dist}: {v} outside [{a}, {b}]"
+                );
+            }
+        }
     }
 }

@@ -40,9 +40,10 @@ pub struct Draws {
     pub row: usize,
     /// Offset of each intervention's keys in a row.
     pub offsets: Vec<usize>,
-    /// PV − deterministic PV, `[draw][row]`.
+    /// PV − deterministic PV, one column per row entry: `[row][draw]` (a summary of one key
+    /// reads one contiguous column).
     pub residual: Vec<f32>,
-    /// Break-even index in the horizon or [`NONE`], `[draw][row]`.
+    /// Break-even index in the horizon or [`NONE`], `[row][draw]`.
     pub break_even: Vec<u8>,
     /// Values per draw in `by_year`.
     pub year_row: usize,
@@ -243,211 +244,312 @@ fn dot4<const AVX: bool>(x: [&[f64]; 4], r: [&[f64]; 4]) -> [f64; 4] {
     dot4_scalar(x, r)
 }
 
-/// Where the break-even search of one key stands.
+/// Where the break-even search of one draw and key stands: the horizon index it looks at next
+/// ([`Search::probe`]) and where the sign of the cumulative value there leads
+/// ([`Search::advance`]). `m` is the index from which the cumulative value is nondecreasing.
 #[derive(Clone, Copy)]
 enum Search {
     /// Answer known.
     Done(u8),
+    /// Look at the first guess g (nondecreasing on [g − 1, h − 1]).
+    Guess(usize),
+    /// cum(g) ≥ 0: look at g − 1.
+    Down(usize),
+    /// cum(g) < 0 ≤ cum(h − 1): look at g + 1.
+    Up(usize),
+    /// cum(g) < 0, cum(h − 1) unknown: look at h − 1.
+    Last(usize),
     /// cum(lo) < 0 ≤ cum(hi), nondecreasing in between.
     Bisect(usize, usize),
     /// cum ≥ 0 from t + 1 on: look at t next, going backwards.
     Scan(usize),
     /// cum ≥ 0 at hi, nondecreasing on [m, hi]: look at m next.
     Below(usize, usize),
+    /// Not monotone: look at the last year h − 1 first.
+    Tail,
+    /// The count c of negative cumulative values on the nondecreasing stretch [m, h − 1] lies
+    /// in [lo, hi]: look at m + (lo + hi)/2 (cum there ≥ 0 exactly when c ≤ (lo + hi)/2).
+    Count(u8, u8),
 }
 
-/// PVs (into `pv`) and break-even indices (into `be`) of key k for four draws (`x`; `live[j]`
-/// false for padding). The break-even index is the first horizon year from which the
-/// cumulative discounted net stays ≥ 0: where the cumulative value is known to be
-/// nondecreasing, from a first guess (the deterministic break-even year) and then by bisection,
-/// elsewhere by a backward scan. The four draws step together so their dot products run side by
-/// side on the same key's rows (which stay in the L1 cache). Same answer as scanning every year.
-#[inline(always)]
-fn draws4<const AVX: bool>(
-    p: &IvPlan,
-    x: [&[f64]; 4],
-    live: [bool; 4],
-    k: usize,
-    pv: &mut [f64; 4],
-    be: &mut [u8; 4],
-) {
-    let (h, w) = (p.horizon, p.width);
-    let zero = &p.zero_row[..];
-    let cum = |t: usize| &p.cum_rows[(k * h + t) * w..(k * h + t + 1) * w];
-    let m = p.monotone_from[k].max(1) - 1;
-    fn or_zero<'a>(live: bool, row: &'a [f64], zero: &'a [f64]) -> &'a [f64] {
-        if live { row } else { zero }
-    }
-    let rows = |row| {
-        [
-            or_zero(live[0], row, zero),
-            or_zero(live[1], row, zero),
-            or_zero(live[2], row, zero),
-            or_zero(live[3], row, zero),
-        ]
-    };
-    *pv = dot4::<AVX>(x, rows(&p.pv_rows[k * w..(k + 1) * w]));
-    // cum is nondecreasing on [m, h − 1]; when that stretch is longer than one year, start each
-    // draw at its guess g (from its PV, else the deterministic break-even index; clamped into
-    // the stretch). cum(g) ≥ 0 implies cum ≥ 0 to the end; then cum(g − 1) < 0 settles it.
-    // cum(g) < 0 needs cum ≥ 0 in the last year (the PV when the result period covers the
-    // horizon: no dot product), then cum(g + 1) ≥ 0 settles it.
-    let monotone = m < h - 1;
-    let mut state = [Search::Done(NONE); 4];
-    if monotone {
-        // plain loops, not closures: these run for every draw and key and must inline
-        let mut g = [p.guess[k]; 4];
-        if let Some(t) = &p.pv_guess[k] {
-            for j in 0..4 {
-                g[j] = t.get(pv[j]);
-            }
-        }
-        for gj in &mut g {
-            *gj = (*gj).clamp(m + 1, h - 1);
-        }
-        let mut r = [zero; 4];
-        for j in 0..4 {
-            if live[j] {
-                r[j] = cum(g[j]);
-            }
-        }
-        let at_g = dot4::<AVX>(x, r);
-        // the last year's value where it is known without a dot product
-        let last_known = p.pv_is_last[k];
-        let mut second = [None; 4];
-        for j in 0..4 {
-            if !live[j] {
-                continue;
-            }
-            if at_g[j] >= 0.0 {
-                second[j] = Some(g[j] - 1);
-            } else if last_known {
-                if pv[j] < 0.0 {
-                    state[j] = Search::Done(NONE);
-                } else if g[j] + 1 == h - 1 {
-                    state[j] = Search::Done((h - 1) as u8);
-                } else {
-                    second[j] = Some(g[j] + 1);
-                }
-            } else {
-                second[j] = Some(h - 1);
-            }
-        }
-        if second.iter().any(Option::is_some) {
-            let mut r = [zero; 4];
-            for j in 0..4 {
-                if let Some(t) = second[j] {
-                    r[j] = cum(t);
-                }
-            }
-            let at2 = dot4::<AVX>(x, r);
-            for j in 0..4 {
-                let Some(t) = second[j] else { continue };
-                let g = g[j];
-                state[j] = if at_g[j] >= 0.0 {
-                    if at2[j] < 0.0 {
-                        Search::Done(g as u8)
-                    } else {
-                        Search::Below(m, g - 1)
-                    }
-                } else if t == g + 1 && last_known {
-                    // cum(g) < 0 ≤ cum(h − 1)
-                    if at2[j] >= 0.0 {
-                        Search::Done(t as u8)
-                    } else {
-                        Search::Bisect(t, h - 1)
-                    }
-                } else if at2[j] < 0.0 {
-                    Search::Done(NONE)
-                } else if h - 1 - g <= 1 {
-                    Search::Done((h - 1) as u8)
-                } else {
-                    Search::Bisect(g, h - 1)
-                };
-            }
-        }
+/// The fixed facts of one key's search.
+#[derive(Clone, Copy)]
+struct Key {
+    /// Horizon length.
+    h: usize,
+    /// cum is nondecreasing on [m, h − 1].
+    m: usize,
+    /// cum(h − 1) is the PV (known before the search).
+    last_known: bool,
+}
+
+/// Settles a search whose cumulative value is known to be nondecreasing on [lo, hi] with
+/// cum(lo) < 0 ≤ cum(hi).
+fn bisect(lo: usize, hi: usize) -> Search {
+    if hi - lo <= 1 {
+        Search::Done(hi as u8)
     } else {
-        let last = if p.pv_is_last[k] {
-            *pv
-        } else {
-            dot4::<AVX>(x, rows(cum(h - 1)))
-        };
-        for j in 0..4 {
-            if live[j] && last[j] >= 0.0 {
-                state[j] = if h == 1 {
-                    Search::Done(0)
-                } else {
-                    Search::Scan(h - 2)
-                };
-            }
-        }
+        Search::Bisect(lo, hi)
     }
-    loop {
-        let mut any = false;
-        let next = |s: Search| match s {
+}
+
+/// cum ≥ 0 from t on: scan backwards from t − 1.
+fn scan_below(t: usize) -> Search {
+    if t == 0 {
+        Search::Done(0)
+    } else {
+        Search::Scan(t - 1)
+    }
+}
+
+impl Search {
+    /// The horizon index whose sign the search needs next (`None` when done).
+    #[inline(always)]
+    fn probe(self, key: Key) -> Option<usize> {
+        match self {
             Search::Done(_) => None,
+            Search::Guess(g) => Some(g),
+            Search::Down(g) => Some(g - 1),
+            Search::Up(g) => Some(g + 1),
+            Search::Last(_) | Search::Tail => Some(key.h - 1),
             Search::Bisect(lo, hi) => Some((lo + hi) / 2),
             Search::Scan(t) => Some(t),
             Search::Below(m, _) => Some(m),
-        };
-        let ts = [
-            next(state[0]),
-            next(state[1]),
-            next(state[2]),
-            next(state[3]),
-        ];
-        for t in ts {
-            any |= t.is_some();
-        }
-        if !any {
-            break;
-        }
-        let row = |j: usize| match ts[j] {
-            Some(t) => cum(t),
-            None => zero,
-        };
-        let v = dot4::<AVX>(x, [row(0), row(1), row(2), row(3)]);
-        for j in 0..4 {
-            state[j] = match (state[j], ts[j]) {
-                (Search::Bisect(lo, hi), Some(mid)) => {
-                    let (lo, hi) = if v[j] >= 0.0 { (lo, mid) } else { (mid, hi) };
-                    if hi - lo <= 1 {
-                        Search::Done(hi as u8)
-                    } else {
-                        Search::Bisect(lo, hi)
-                    }
-                }
-                (Search::Below(m, hi), Some(_)) => {
-                    if v[j] < 0.0 {
-                        if hi - m <= 1 {
-                            Search::Done(hi as u8)
-                        } else {
-                            Search::Bisect(m, hi)
-                        }
-                    } else if m == 0 {
-                        Search::Done(0)
-                    } else {
-                        Search::Scan(m - 1)
-                    }
-                }
-                (Search::Scan(t), Some(_)) => {
-                    if v[j] < 0.0 {
-                        Search::Done((t + 1) as u8)
-                    } else if t == 0 {
-                        Search::Done(0)
-                    } else {
-                        Search::Scan(t - 1)
-                    }
-                }
-                (s, _) => s,
-            };
+            Search::Count(lo, hi) => Some(key.m + (usize::from(lo) + usize::from(hi)) / 2),
         }
     }
-    for (b, s) in be.iter_mut().zip(state) {
-        *b = match s {
+
+    /// The next state, given whether the cumulative value at [`Search::probe`] is ≥ 0.
+    #[inline(always)]
+    fn advance(self, key: Key, ge: bool) -> Search {
+        let Key { h, m, last_known } = key;
+        match self {
+            Search::Done(_) => self,
+            // cum(g) ≥ 0 implies cum ≥ 0 to the end; then cum(g − 1) < 0 settles it
+            Search::Guess(g) if ge => Search::Down(g),
+            Search::Guess(g) if g == h - 1 => Search::Done(NONE),
+            // cum(h − 1) = PV ≥ 0 (a negative PV was settled before the search)
+            Search::Guess(g) if last_known && g + 1 == h - 1 => Search::Done((h - 1) as u8),
+            Search::Guess(g) if last_known => Search::Up(g),
+            Search::Guess(g) => Search::Last(g),
+            Search::Down(g) if !ge => Search::Done(g as u8),
+            Search::Down(g) if g - 1 == m => scan_below(m),
+            Search::Down(g) => Search::Below(m, g - 1),
+            Search::Up(g) if ge => Search::Done((g + 1) as u8),
+            Search::Up(g) => bisect(g + 1, h - 1),
+            Search::Last(g) if ge => bisect(g, h - 1),
+            Search::Last(_) => Search::Done(NONE),
+            Search::Bisect(lo, hi) => {
+                let mid = (lo + hi) / 2;
+                if ge { bisect(lo, mid) } else { bisect(mid, hi) }
+            }
+            Search::Below(m, _) if ge => scan_below(m),
+            Search::Below(m, hi) => bisect(m, hi),
+            Search::Scan(t) if ge => scan_below(t),
+            Search::Scan(t) => Search::Done((t + 1) as u8),
+            Search::Tail if ge => scan_below(h - 1),
+            Search::Tail => Search::Done(NONE),
+            Search::Count(lo, hi) => {
+                let mid = (lo + hi) / 2;
+                if ge {
+                    count(key, lo, mid)
+                } else {
+                    count(key, mid + 1, hi)
+                }
+            }
+        }
+    }
+}
+
+/// The search once the count of negative cumulative values on the nondecreasing stretch
+/// [m, h − 1] is known to lie in [lo, hi]: settled when lo = hi (all negative: no break-even;
+/// none negative: cum(m) ≥ 0, scan below m).
+#[inline(always)]
+fn count(key: Key, lo: u8, hi: u8) -> Search {
+    if lo < hi {
+        Search::Count(lo, hi)
+    } else if usize::from(lo) == key.h - key.m {
+        Search::Done(NONE)
+    } else if lo > 0 {
+        Search::Done((key.m + usize::from(lo)) as u8)
+    } else {
+        scan_below(key.m)
+    }
+}
+
+/// Break-even indices (into `be`) of key k for the `nb` draws of a block: x vectors `xb`
+/// (`[draw][width]`), their PVs `pvs` and success rates `ss`. The break-even index is the first
+/// horizon year from which the cumulative discounted net stays ≥ 0: where the cumulative value
+/// is known to be nondecreasing, from a first guess (from the draw's PV) and then by bisection,
+/// elsewhere by a backward scan. Each step needs the sign of one cumulative value: the bounds
+/// ([`super::plan::Cert`]) settle most of them; the others are queued and their dot products
+/// run four at a time (on the same key's rows, which stay in the L1 cache). Same answer as
+/// scanning every year.
+#[inline(always)]
+fn search<const AVX: bool>(
+    p: &IvPlan,
+    k: usize,
+    xb: &[f64],
+    ss: &[f64; BLOCK],
+    pvs: &[f64; BLOCK],
+    be: &mut [u8; BLOCK],
+) {
+    const NB: usize = BLOCK;
+    let (h, w) = (p.horizon, p.width);
+    let last_known = p.pv_is_last[k];
+    let key = Key {
+        h,
+        m: p.monotone_from[k].max(1) - 1,
+        last_known,
+    };
+    let cum = |t: usize| &p.cum_rows[(k * h + t) * w..(k * h + t + 1) * w];
+    let mut state = [Search::Done(NONE); BLOCK];
+    // the draws whose search is still open
+    let (mut open, mut n_open) = ([0usize; BLOCK], 0);
+    match &p.cert {
+        Some(c) if key.m < h - 1 => {
+            // cum is nondecreasing on [m, h − 1]: the bounds of every year of the stretch at
+            // once usually settle the count of negative years (no branches: the break-even
+            // index is written, and the draw is kept open only when the count is not settled or
+            // is 0 with years before m to scan)
+            let all = h - key.m;
+            // first, four years around the deterministic break-even year g, four draws at a
+            // time: settled when the bounds settle all four years, the first is < 0 (so is
+            // every year before it) or the stretch's first, and the last is ≥ 0 (so is every
+            // year after it) or the horizon's last
+            // per draw: the count of negative years lies in [lo, hi]
+            let (mut lo, mut hi) = ([0usize; BLOCK], [0usize; BLOCK]);
+            // the draws whose window says nothing (all when the stretch is shorter)
+            let (mut rest, mut n_rest) = ([0usize; BLOCK], 0);
+            if all >= 4 {
+                let a = p.guess[k].saturating_sub(2).clamp(key.m, h - 4);
+                let (first, last) = (a == key.m, a + 4 == h);
+                for i0 in (0..NB).step_by(4) {
+                    let (mut pv4, mut s4) = ([0.0; 4], [0.0; 4]);
+                    pv4.copy_from_slice(&pvs[i0..i0 + 4]);
+                    s4.copy_from_slice(&ss[i0..i0 + 4]);
+                    let win = c.window::<AVX>(k * h + a, pv4, s4);
+                    // `&`, not `&&`, and indices bumped by conditions: no branches on
+                    // unpredictable conditions
+                    for q in 0..4 {
+                        let i = i0 + q;
+                        (lo[i], hi[i]) = (a - key.m + win.surely[q], a - key.m + win.maybe[q]);
+                        be[i] = if lo[i] == all {
+                            NONE
+                        } else {
+                            (key.m + lo[i]) as u8
+                        };
+                        // every year before the window < 0, every year after it ≥ 0
+                        let edges = (win.first_surely >> q & 1 == 1 || first)
+                            & (win.last_maybe >> q & 1 == 0 || last);
+                        let settled = edges & (lo[i] == hi[i]) & (lo[i] > 0 || key.m == 0);
+                        open[n_open] = i;
+                        n_open += usize::from(edges & !settled);
+                        rest[n_rest] = i;
+                        n_rest += usize::from(!edges);
+                    }
+                }
+            } else {
+                for (i, r) in rest.iter_mut().enumerate() {
+                    *r = i;
+                }
+                n_rest = NB;
+            }
+            // else the bounds of every year of the stretch
+            for &i in &rest[..n_rest] {
+                (lo[i], hi[i]) = c.negatives::<AVX>(k, pvs[i], ss[i]);
+                be[i] = if lo[i] == all {
+                    NONE
+                } else {
+                    (key.m + lo[i]) as u8
+                };
+                open[n_open] = i;
+                n_open += usize::from(lo[i] != hi[i] || (lo[i] == 0 && key.m > 0));
+            }
+            // the count not settled, or 0 with years before m to scan
+            for &i in &open[..n_open] {
+                state[i] = count(key, lo[i] as u8, hi[i] as u8);
+            }
+        }
+        _ => {
+            // start each draw at its guess (from its PV, else the deterministic break-even
+            // index), clamped into the stretch; the last year's value is the PV when the result
+            // period covers the horizon
+            for i in 0..NB {
+                let pv = pvs[i];
+                state[i] = if key.m < h - 1 {
+                    let g = p.pv_guess[k]
+                        .as_ref()
+                        .map_or(p.guess[k], |t| t.get(pv))
+                        .clamp(key.m + 1, h - 1);
+                    match (last_known, pv >= 0.0) {
+                        (true, false) => Search::Done(NONE),
+                        (true, true) if g == h - 1 => Search::Down(g),
+                        _ => Search::Guess(g),
+                    }
+                } else if last_known {
+                    Search::Tail.advance(key, pv >= 0.0)
+                } else {
+                    Search::Tail
+                };
+                open[n_open] = i;
+                n_open += 1;
+            }
+        }
+    }
+    let open = &open[..n_open];
+    let mut queue = [(0usize, 0usize); BLOCK];
+    loop {
+        // settle what the bounds can, queue the rest
+        let mut queued = 0;
+        for &i in open {
+            while let Some(t) = state[i].probe(key) {
+                let sign = match &p.cert {
+                    Some(c) => c.sign(k * h + t, pvs[i], ss[i]),
+                    None => None,
+                };
+                match sign {
+                    Some(ge) => state[i] = state[i].advance(key, ge),
+                    None => {
+                        queue[queued] = (i, t);
+                        queued += 1;
+                        break;
+                    }
+                }
+            }
+        }
+        if queued == 0 {
+            break;
+        }
+        for group in queue[..queued].chunks(4) {
+            let x = |q: usize| {
+                let i = group.get(q).map_or(group[0].0, |g| g.0);
+                &xb[i * w..(i + 1) * w]
+            };
+            let r = |q: usize| group.get(q).map_or(&p.zero_row[..], |g| cum(g.1));
+            let v = dot4::<AVX>([x(0), x(1), x(2), x(3)], [r(0), r(1), r(2), r(3)]);
+            for (q, (i, _)) in group.iter().enumerate() {
+                state[*i] = state[*i].advance(key, v[q] >= 0.0);
+            }
+        }
+    }
+    for &i in open {
+        be[i] = match state[i] {
             Search::Done(b) => b,
             _ => NONE,
         };
+    }
+}
+
+/// PVs (into `pvs`) of key k for the draws of a block (`xb`, `[draw][width]`), four at a time.
+#[inline(always)]
+fn pvs<const AVX: bool>(p: &IvPlan, k: usize, xb: &[f64], pvs: &mut [f64; BLOCK]) {
+    let w = p.width;
+    let row = &p.pv_rows[k * w..(k + 1) * w];
+    for i0 in (0..BLOCK).step_by(4) {
+        let x = |q: usize| &xb[(i0 + q) * w..(i0 + q + 1) * w];
+        let v = dot4::<AVX>([x(0), x(1), x(2), x(3)], [row; 4]);
+        pvs[i0..i0 + 4].copy_from_slice(&v);
     }
 }
 
@@ -468,8 +570,9 @@ fn empty_patterns(plan: &Plan) -> Vec<Vec<u64>> {
 struct Job<'a> {
     chunk: usize,
     draws: usize,
-    residual: &'a mut [f32],
-    break_even: &'a mut [u8],
+    /// This chunk's part of each row entry's column.
+    residual: Vec<&'a mut [f32]>,
+    break_even: Vec<&'a mut [u8]>,
     by_year: &'a mut [f32],
 }
 
@@ -478,7 +581,7 @@ fn run_chunk_generic<const AVX: bool>(
     plan: &Plan,
     seed: u64,
     d: &Draws,
-    job: Job<'_>,
+    mut job: Job<'_>,
 ) -> ChunkStats {
     let mut rng = Rng4::new(chunk_seed(seed, job.chunk as u64));
     let slots = plan.slots.len();
@@ -491,14 +594,16 @@ fn run_chunk_generic<const AVX: bool>(
         .collect();
     let mut patterns = [0usize; BLOCK];
     let mut st = ChunkStats::empty(plan, d.row);
-    let (mut pv4, mut be4) = ([0.0; 4], [0u8; 4]);
+    // success rates per intervention and draw of a block; one key's PVs and break-evens
+    let mut ss = vec![[0.0; BLOCK]; plan.ivs.len()];
+    let (mut pv, mut be) = ([0.0; BLOCK], [0u8; BLOCK]);
     for b0 in (0..job.draws).step_by(BLOCK) {
         let nb = BLOCK.min(job.draws - b0);
         let ub = rng::block::<AVX>(&mut rng, nb, slots, &mut ubuf);
         for i in 0..nb {
             let u = &ub[i * slots..(i + 1) * slots];
             for (j, p) in plan.ivs.iter().enumerate() {
-                fill_x(p, u, &mut xs[j][i * p.width..(i + 1) * p.width], None);
+                ss[j][i] = fill_x(p, u, &mut xs[j][i * p.width..(i + 1) * p.width], None);
             }
         }
         for (j, p) in plan.ivs.iter().enumerate() {
@@ -507,32 +612,23 @@ fn run_chunk_generic<const AVX: bool>(
             patterns[..nb].fill(0);
             for k in 0..p.keys.len() {
                 let at = d.offsets[j] + k;
+                // whole blocks (a last partial block's extra rows hold earlier draws, whose
+                // results are not kept)
+                pvs::<AVX>(p, k, xb, &mut pv);
+                search::<AVX>(p, k, xb, &ss[j], &pv, &mut be);
                 // this block's sums in registers, added to the chunk's once per block
                 let (mut sum, mut sum_sq, mut positive) = (0.0, 0.0, 0);
-                for i0 in (0..nb).step_by(4) {
-                    let live = [0, 1, 2, 3].map(|q| i0 + q < nb);
-                    let x = |q: usize| {
-                        let i = if live[q] { i0 + q } else { i0 };
-                        &xb[i * w..(i + 1) * w]
-                    };
-                    draws4::<AVX>(p, [x(0), x(1), x(2), x(3)], live, k, &mut pv4, &mut be4);
-                    for q in 0..4 {
-                        if !live[q] {
-                            break;
-                        }
-                        let i = i0 + q;
-                        let v = pv4[q];
-                        let r = v - p.centre[k];
-                        sum += r;
-                        sum_sq += r * r;
-                        if v > 0.0 {
-                            positive += 1;
-                            patterns[i] |= 1 << k.min(63);
-                        }
-                        let row = (b0 + i) * d.row + at;
-                        job.residual[row] = r as f32;
-                        job.break_even[row] = be4[q];
+                for i in 0..nb {
+                    let v = pv[i];
+                    let r = v - p.centre[k];
+                    sum += r;
+                    sum_sq += r * r;
+                    if v > 0.0 {
+                        positive += 1;
+                        patterns[i] |= 1 << k.min(63);
                     }
+                    job.residual[at][b0 + i] = r as f32;
+                    job.break_even[at][b0 + i] = be[i];
                 }
                 st.sum[at] += sum;
                 st.sum_sq[at] += sum_sq;
@@ -613,20 +709,29 @@ pub fn run(
     let mut by_year = vec![0.0f32; n * year_row];
     let stats: Vec<ChunkStats> = {
         let mut jobs = Vec::with_capacity(n.div_ceil(CHUNK));
-        let (mut r, mut b, mut y) = (&mut residual[..], &mut break_even[..], &mut by_year[..]);
+        let mut y = &mut by_year[..];
         for chunk in 0..n.div_ceil(CHUNK) {
             let m = CHUNK.min(n - chunk * CHUNK);
-            let (r1, r2) = std::mem::take(&mut r).split_at_mut(m * row);
-            let (b1, b2) = std::mem::take(&mut b).split_at_mut(m * row);
             let (y1, y2) = std::mem::take(&mut y).split_at_mut(m * year_row);
-            (r, b, y) = (r2, b2, y2);
+            y = y2;
             jobs.push(Job {
                 chunk,
                 draws: m,
-                residual: r1,
-                break_even: b1,
+                residual: Vec::with_capacity(row),
+                break_even: Vec::with_capacity(row),
                 by_year: y1,
             });
+        }
+        // each column in chunk-sized parts, one per job
+        for column in residual.chunks_mut(n.max(1)) {
+            for (job, part) in jobs.iter_mut().zip(column.chunks_mut(CHUNK)) {
+                job.residual.push(part);
+            }
+        }
+        for column in break_even.chunks_mut(n.max(1)) {
+            for (job, part) in jobs.iter_mut().zip(column.chunks_mut(CHUNK)) {
+                job.break_even.push(part);
+            }
         }
         let shared = &d;
         jobs.into_par_iter()
@@ -659,6 +764,19 @@ pub fn run(
     d.break_even = break_even;
     d.by_year = by_year;
     d
+}
+
+impl Draws {
+    /// The stored PV − deterministic PV of row entry `at` (an intervention's offset + key),
+    /// one per draw.
+    pub fn residuals(&self, at: usize) -> &[f32] {
+        &self.residual[at * self.n..(at + 1) * self.n]
+    }
+
+    /// The break-even indices of row entry `at`, one per draw.
+    pub fn break_evens(&self, at: usize) -> &[u8] {
+        &self.break_even[at * self.n..(at + 1) * self.n]
+    }
 }
 
 /// Per draw and key of intervention `j`: the PV at success rate 0 and the PV gained per unit of
@@ -703,77 +821,154 @@ mod tests {
         assert_ne!(chunk_seed(1, 0), chunk_seed(2, 0));
     }
 
-    /// The guessed, bisecting and scanning search gives the same break-even index as scanning
-    /// every year, for monotone and non-monotone keys, on the scalar and the AVX2 path.
-    #[test]
-    fn the_break_even_search_equals_a_full_scan() {
+    /// Plans of four shipped scenarios, with their own uncertainty and with wide factors: a
+    /// normal (unbounded, can go negative: some keys are not monotone, no bounds) and a wide
+    /// uniform (bounded: the bounds settle signs).
+    fn test_plans() -> Vec<(String, Plan)> {
+        use crate::dist::Dist;
+        let mut out = Vec::new();
         for name in ["cti", "psykisk-misbrug", "hjemloese-icm", "afdelinger"] {
-            let mut sc = crate::testing::shipped(name);
-            // wide factors that can go negative make some keys non-monotone
-            for wide in [false, true] {
-                if wide {
+            let base = crate::testing::shipped(name);
+            for (label, wide) in [
+                ("own", None),
+                (
+                    "normal",
+                    Some(Dist::Normal {
+                        mean: 1.0,
+                        sd: 1.0,
+                        min: None,
+                        max: None,
+                    }),
+                ),
+                ("uniform", Some(Dist::Uniform { min: 0.2, max: 1.8 })),
+            ] {
+                let mut sc = base.clone();
+                if let Some(dist) = wide {
                     sc.interventions[0].uncertainty.consequences =
                         Some(crate::scenario::ScopedDist {
-                            dist: crate::dist::Dist::Normal {
-                                mean: 1.0,
-                                sd: 1.0,
-                                min: None,
-                                max: None,
-                            },
+                            dist,
                             per: crate::scenario::FactorScope::Item,
                         });
                 }
                 let ivs: Vec<&crate::scenario::Intervention> = sc.interventions.iter().collect();
-                let plan = Plan::new(&sc, &ivs).unwrap();
-                let p = &plan.ivs[0];
-                let mut rng = Rng4::new(5);
-                let u0: Vec<f64> = (0..plan.slots.len()).map(|_| 0.5).collect();
-                let mut xs = vec![vec![0.0; p.width]; 4];
-                for round in 0..300 {
-                    for x in xs.iter_mut() {
-                        let u: Vec<f64> = if round == 0 {
-                            u0.clone()
-                        } else {
-                            let mut u = vec![0.0; plan.slots.len().div_ceil(4) * 4];
-                            rng.fill_scalar(&mut u);
-                            u.truncate(plan.slots.len());
-                            u
-                        };
-                        fill_x(p, &u, x, None);
+                out.push((format!("{name} {label}"), Plan::new(&sc, &ivs).unwrap()));
+            }
+        }
+        out
+    }
+
+    /// `n` draws of the first intervention: x vectors (`[draw][width]`) and success rates; the
+    /// first draw has every uniform at 0.5.
+    fn test_draws(plan: &Plan, n: usize, seed: u64) -> (Vec<f64>, Vec<f64>) {
+        let p = &plan.ivs[0];
+        let mut rng = Rng4::new(seed);
+        let slots = plan.slots.len();
+        let (mut xs, mut ss) = (vec![0.0; n * p.width], vec![0.0; n]);
+        for i in 0..n {
+            let mut u = vec![0.5; slots.div_ceil(4) * 4];
+            if i > 0 {
+                rng.fill_scalar(&mut u);
+            }
+            ss[i] = fill_x(
+                p,
+                &u[..slots],
+                &mut xs[i * p.width..(i + 1) * p.width],
+                None,
+            );
+        }
+        (xs, ss)
+    }
+
+    /// The guessed, bisecting and scanning search, with signs settled by bounds where they can,
+    /// gives the same break-even index as scanning every year, for monotone and non-monotone
+    /// keys, on the scalar and the AVX2 path.
+    #[test]
+    fn the_break_even_search_equals_a_full_scan() {
+        for (name, plan) in test_plans() {
+            let p = &plan.ivs[0];
+            let (h, w) = (p.horizon, p.width);
+            for round in 0..100u64 {
+                let (xs, ss) = test_draws(&plan, BLOCK, round);
+                let ss: [f64; BLOCK] = ss.try_into().unwrap();
+                for k in 0..p.keys.len() {
+                    let (mut pv, mut be) = ([0.0; BLOCK], [0u8; BLOCK]);
+                    pvs::<false>(p, k, &xs, &mut pv);
+                    search::<false>(p, k, &xs, &ss, &pv, &mut be);
+                    #[cfg(target_arch = "x86_64")]
+                    if std::arch::is_x86_feature_detected!("avx2") {
+                        let (mut pv2, mut be2) = ([0.0; BLOCK], [0u8; BLOCK]);
+                        // SAFETY: AVX2 is present, checked just above
+                        unsafe { search_avx2(p, k, &xs, &ss, &mut pv2, &mut be2) };
+                        assert_eq!((&pv, &be), (&pv2, &be2), "{name}: AVX2 differs");
                     }
-                    for k in 0..p.keys.len() {
-                        let h = p.horizon;
-                        let w = p.width;
-                        let x4 = [&xs[0][..], &xs[1][..], &xs[2][..], &xs[3][..]];
-                        let (mut pv, mut be) = ([0.0; 4], [0u8; 4]);
-                        let (mut pv2, mut be2) = ([0.0; 4], [0u8; 4]);
-                        draws4::<false>(p, x4, [true; 4], k, &mut pv, &mut be);
-                        #[cfg(target_arch = "x86_64")]
-                        if std::arch::is_x86_feature_detected!("avx2") {
-                            draws4::<true>(p, x4, [true; 4], k, &mut pv2, &mut be2);
-                            assert_eq!((pv, be), (pv2, be2));
-                        }
-                        for q in 0..4 {
-                            let series: Vec<f64> = (0..h)
-                                .map(|t| {
-                                    dot(x4[q], &p.cum_rows[(k * h + t) * w..(k * h + t + 1) * w])
-                                })
-                                .collect();
-                            // the full scan on cumulative values
-                            let mut first_ok = None;
-                            for (t, c) in series.iter().enumerate() {
-                                if *c >= 0.0 {
-                                    first_ok.get_or_insert(t);
-                                } else {
-                                    first_ok = None;
-                                }
+                    for q in 0..BLOCK {
+                        let x = &xs[q * w..(q + 1) * w];
+                        assert_eq!(pv[q], dot(x, &p.pv_rows[k * w..(k + 1) * w]));
+                        // the full scan on cumulative values
+                        let mut first_ok = None;
+                        for t in 0..h {
+                            if dot(x, &p.cum_rows[(k * h + t) * w..(k * h + t + 1) * w]) >= 0.0 {
+                                first_ok.get_or_insert(t);
+                            } else {
+                                first_ok = None;
                             }
-                            let want = first_ok.map_or(NONE, |t| t as u8);
-                            assert_eq!(be[q], want, "{name} wide={wide} key {k} round {round}");
+                        }
+                        let want = first_ok.map_or(NONE, |t| t as u8);
+                        assert_eq!(be[q], want, "{name} key {k} round {round} draw {q}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    fn search_avx2(
+        p: &IvPlan,
+        k: usize,
+        xs: &[f64],
+        ss: &[f64; BLOCK],
+        pv: &mut [f64; BLOCK],
+        be: &mut [u8; BLOCK],
+    ) {
+        pvs::<true>(p, k, xs, pv);
+        search::<true>(p, k, xs, ss, pv, be);
+    }
+
+    /// Every sign the bounds settle is the sign of the dot product, for every key and horizon
+    /// year; the bounds exist exactly when every input is bounded, and settle many signs.
+    #[test]
+    fn bounds_never_contradict_the_dot_product() {
+        for (name, plan) in test_plans() {
+            let p = &plan.ivs[0];
+            let (h, w) = (p.horizon, p.width);
+            let Some(cert) = &p.cert else {
+                assert!(name.ends_with("normal"), "{name}: no bounds");
+                continue;
+            };
+            assert!(
+                !name.ends_with("normal"),
+                "{name}: bounds for an unbounded input"
+            );
+            let (mut settled, mut all) = (0, 0);
+            let (xs, ss) = test_draws(&plan, 2000, 9);
+            for (x, s) in xs.chunks_exact(w).zip(&ss) {
+                for k in 0..p.keys.len() {
+                    let pv = dot(x, &p.pv_rows[k * w..(k + 1) * w]);
+                    for t in 0..h {
+                        let v = dot(x, &p.cum_rows[(k * h + t) * w..(k * h + t + 1) * w]);
+                        all += 1;
+                        if let Some(ge) = cert.sign(k * h + t, pv, *s) {
+                            settled += 1;
+                            assert_eq!(ge, v >= 0.0, "{name} key {k} year {t}: {v}");
                         }
                     }
                 }
             }
+            assert!(
+                settled * 2 > all,
+                "{name}: bounds settle {settled} of {all}"
+            );
         }
     }
 

@@ -287,7 +287,8 @@ fn probs(interval: f64) -> Vec<f64> {
 /// PV statistics of entry `at` of the draws.
 fn pv_stats(d: &Draws, at: usize, centre: f64, interval: f64) -> PvStats {
     let n = d.n as f64;
-    let q = percentiles(d.n, |i| d.residual[i * d.row + at], &probs(interval));
+    let r = d.residuals(at);
+    let q = percentiles(d.n, |i| r[i], &probs(interval));
     let mean_r = d.sum[at] / n;
     let var = ((d.sum_sq[at] - d.sum[at] * mean_r) / (n - 1.0)).max(0.0);
     let c = |i: usize| centre + q[i];
@@ -311,8 +312,8 @@ fn pv_stats(d: &Draws, at: usize, centre: f64, interval: f64) -> PvStats {
 
 fn be_stats(d: &Draws, at: usize, start: i32, horizon: usize) -> BeStats {
     let mut counts = vec![0u64; 256];
-    for i in 0..d.n {
-        counts[d.break_even[i * d.row + at] as usize] += 1;
+    for b in d.break_evens(at) {
+        counts[*b as usize] += 1;
     }
     let none = counts[NONE as usize];
     counts[NONE as usize] = 0;
@@ -420,13 +421,14 @@ fn by_year(d: &Draws, plan: &Plan, j: usize, interval: f64) -> Vec<BudgetYear> {
 /// A 40-bin histogram of the total PV between its 0.5 % and 99.5 % percentiles.
 fn histogram(d: &Draws, p: &IvPlan, off: usize) -> Histogram {
     let at = off;
-    let q = percentiles(d.n, |i| d.residual[i * d.row + at], &[0.005, 0.995]);
+    let res = d.residuals(at);
+    let q = percentiles(d.n, |i| res[i], &[0.005, 0.995]);
     let bins = 40;
     let (lo, hi) = (q[0], if q[1] > q[0] { q[1] } else { q[0] + 1.0 });
     let width = (hi - lo) / bins as f64;
     let mut counts = vec![0u64; bins];
-    for i in 0..d.n {
-        let r = f64::from(d.residual[i * d.row + at]);
+    for r in res {
+        let r = f64::from(*r);
         let b = (((r - lo) / width).floor().max(0.0) as usize).min(bins - 1);
         counts[b] += 1;
     }
@@ -441,8 +443,7 @@ fn histogram(d: &Draws, p: &IvPlan, off: usize) -> Histogram {
 /// The share of draws breaking even in each horizon year (the total).
 fn break_even_distribution(d: &Draws, p: &IvPlan, off: usize) -> Vec<(i32, f64)> {
     let mut counts = vec![0u64; p.horizon];
-    for i in 0..d.n {
-        let b = d.break_even[i * d.row + off];
+    for &b in d.break_evens(off) {
         if b != NONE && (b as usize) < p.horizon {
             counts[b as usize] += 1;
         }
@@ -637,7 +638,7 @@ pub fn compare(
         .collect();
     let n = d.n;
     let total_of = |j: usize, i: usize| -> f64 {
-        plan.ivs[j].centre[0] + f64::from(d.residual[i * d.row + d.offsets[j]])
+        plan.ivs[j].centre[0] + f64::from(d.residuals(d.offsets[j])[i])
     };
     let mut pairs = Vec::new();
     for a in 0..plan.ivs.len() {
@@ -683,7 +684,7 @@ pub fn compare(
                 plan.ivs
                     .iter()
                     .enumerate()
-                    .map(|(j, p)| p.centre[k] + f64::from(d.residual[i * d.row + d.offsets[j] + k]))
+                    .map(|(j, p)| p.centre[k] + f64::from(d.residuals(d.offsets[j] + k)[i]))
                     .sum::<f64>() as f32
             })
             .collect()
