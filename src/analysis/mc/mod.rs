@@ -284,11 +284,23 @@ fn probs(interval: f64) -> Vec<f64> {
     p
 }
 
-/// PV statistics of entry `at` of the draws.
-fn pv_stats(d: &Draws, at: usize, centre: f64, interval: f64) -> PvStats {
-    let n = d.n as f64;
+/// The percentiles between which the histogram's bins lie.
+const HISTOGRAM_RANGE: [f64; 2] = [0.005, 0.995];
+
+/// The percentiles of entry `at`'s residuals: [`probs`], then for `with_range` the
+/// [`HISTOGRAM_RANGE`] (one pass over the draws serves the statistics and the histogram).
+fn residual_percentiles(d: &Draws, at: usize, interval: f64, with_range: bool) -> Vec<f64> {
     let r = d.residuals(at);
-    let q = percentiles(d.n, |i| r[i], &probs(interval));
+    let mut p = probs(interval);
+    if with_range {
+        p.extend(HISTOGRAM_RANGE);
+    }
+    percentiles(d.n, |i| r[i], &p)
+}
+
+/// PV statistics of entry `at` of the draws, from its [`residual_percentiles`] `q`.
+fn pv_stats(d: &Draws, at: usize, q: &[f64], centre: f64) -> PvStats {
+    let n = d.n as f64;
     let mean_r = d.sum[at] / n;
     let var = ((d.sum_sq[at] - d.sum[at] * mean_r) / (n - 1.0)).max(0.0);
     let c = |i: usize| centre + q[i];
@@ -310,11 +322,27 @@ fn pv_stats(d: &Draws, at: usize, centre: f64, interval: f64) -> PvStats {
     }
 }
 
-fn be_stats(d: &Draws, at: usize, start: i32, horizon: usize) -> BeStats {
-    let mut counts = vec![0u64; 256];
-    for b in d.break_evens(at) {
-        counts[*b as usize] += 1;
+/// How many draws of entry `at` have each break-even code (index in the horizon or [`NONE`]).
+fn be_counts(d: &Draws, at: usize) -> [u64; 256] {
+    // four interleaved tables: most draws share a few codes, and one table would make every
+    // increment wait for the previous one to the same counter
+    let mut part = [[0u32; 256]; 4];
+    let codes = d.break_evens(at);
+    let mut quads = codes.chunks_exact(4);
+    for q in &mut quads {
+        for (t, b) in part.iter_mut().zip(q) {
+            t[*b as usize] += 1;
+        }
     }
+    for b in quads.remainder() {
+        part[0][*b as usize] += 1;
+    }
+    std::array::from_fn(|c| part.iter().map(|t| u64::from(t[c])).sum())
+}
+
+/// Break-even-year statistics from an entry's [`be_counts`].
+fn be_stats(d: &Draws, counts: &[u64; 256], start: i32, horizon: usize) -> BeStats {
+    let mut counts = *counts;
     let none = counts[NONE as usize];
     counts[NONE as usize] = 0;
     let q = code_percentiles(&counts, &[0.1, 0.5, 0.9]);
@@ -418,37 +446,45 @@ fn by_year(d: &Draws, plan: &Plan, j: usize, interval: f64) -> Vec<BudgetYear> {
         .collect()
 }
 
-/// A 40-bin histogram of the total PV between its 0.5 % and 99.5 % percentiles.
-fn histogram(d: &Draws, p: &IvPlan, off: usize) -> Histogram {
-    let at = off;
-    let res = d.residuals(at);
-    let q = percentiles(d.n, |i| res[i], &[0.005, 0.995]);
-    let bins = 40;
-    let (lo, hi) = (q[0], if q[1] > q[0] { q[1] } else { q[0] + 1.0 });
-    let width = (hi - lo) / bins as f64;
-    let mut counts = vec![0u64; bins];
-    for r in res {
-        let r = f64::from(*r);
-        let b = (((r - lo) / width).floor().max(0.0) as usize).min(bins - 1);
-        counts[b] += 1;
-    }
+/// A 40-bin histogram of the total PV between `range`, its residuals' 0.5 % and 99.5 %
+/// percentiles; draws outside go to the end bins.
+fn histogram(d: &Draws, p: &IvPlan, off: usize, range: [f64; 2]) -> Histogram {
+    const BINS: usize = 40;
+    let [lo, hi] = range;
+    let hi = if hi > lo { hi } else { lo + 1.0 };
+    let width = (hi - lo) / BINS as f64;
+    // integer counts: the parts add up to the same whatever the split
+    let counts = d
+        .residuals(off)
+        .par_chunks(1 << 16)
+        .map(|part| {
+            let mut counts = [0u64; BINS];
+            for r in part {
+                // truncation after clamping at 0 is floor for the bins (NaN → 0 either way),
+                // without a call to `floor` per draw
+                let b = ((((f64::from(*r) - lo) / width).max(0.0)) as usize).min(BINS - 1);
+                counts[b] += 1;
+            }
+            counts
+        })
+        .reduce(
+            || [0u64; BINS],
+            |mut a, b| {
+                a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
+                a
+            },
+        );
     Histogram {
-        edges: (0..=bins)
+        edges: (0..=BINS)
             .map(|b| p.centre[0] + lo + b as f64 * width)
             .collect(),
-        counts,
+        counts: counts.to_vec(),
     }
 }
 
-/// The share of draws breaking even in each horizon year (the total).
-fn break_even_distribution(d: &Draws, p: &IvPlan, off: usize) -> Vec<(i32, f64)> {
-    let mut counts = vec![0u64; p.horizon];
-    for &b in d.break_evens(off) {
-        if b != NONE && (b as usize) < p.horizon {
-            counts[b as usize] += 1;
-        }
-    }
-    counts
+/// The share of draws breaking even in each horizon year, from the total's [`be_counts`].
+fn break_even_distribution(d: &Draws, p: &IvPlan, counts: &[u64; 256]) -> Vec<(i32, f64)> {
+    counts[..p.horizon.min(NONE as usize)]
         .iter()
         .enumerate()
         .map(|(t, c)| (p.start_year + t as i32, *c as f64 / d.n as f64))
@@ -466,30 +502,36 @@ fn summarise(
 ) -> McResult {
     let p = &plan.ivs[j];
     let off = d.offsets[j];
-    // every key's statistics, the histogram and the break-even distribution are independent
-    // passes over the stored draws: run them in parallel (each is deterministic)
-    fn per_key<T: Send>(keys: &[String], f: impl Fn(usize) -> T + Sync) -> Keyed<T> {
-        Keyed(
-            keys.par_iter()
-                .enumerate()
-                .map(|(k, key)| (key.clone(), f(k)))
-                .collect(),
-        )
+    // each key's percentiles and break-even counts are independent passes over the stored
+    // draws: run them in parallel (each is deterministic); the rest is built from them
+    fn per_key<T: Send>(keys: &[String], f: impl Fn(usize) -> T + Sync) -> Vec<T> {
+        (0..keys.len()).into_par_iter().map(&f).collect()
     }
-    let ((pv, be), (histogram, break_even_distribution)) = rayon::join(
+    fn keyed<T>(keys: &[String], v: Vec<T>) -> Keyed<T> {
+        Keyed(keys.iter().cloned().zip(v).collect())
+    }
+    let (q, be) = rayon::join(
         || {
-            rayon::join(
-                || per_key(&p.keys, |k| pv_stats(d, off + k, p.centre[k], opt.interval)),
-                || per_key(&p.keys, |k| be_stats(d, off + k, p.start_year, p.horizon)),
-            )
+            per_key(&p.keys, |k| {
+                residual_percentiles(d, off + k, opt.interval, k == 0)
+            })
         },
-        || {
-            rayon::join(
-                || histogram(d, p, off),
-                || break_even_distribution(d, p, off),
-            )
-        },
+        || per_key(&p.keys, |k| be_counts(d, off + k)),
     );
+    let break_even_distribution = break_even_distribution(d, p, &be[0]);
+    let be = be
+        .iter()
+        .map(|c| be_stats(d, c, p.start_year, p.horizon))
+        .collect();
+    let pv = keyed(
+        &p.keys,
+        q.iter()
+            .enumerate()
+            .map(|(k, q)| pv_stats(d, off + k, q, p.centre[k]))
+            .collect(),
+    );
+    let total = &q[0];
+    let histogram = histogram(d, p, off, [total[total.len() - 2], total[total.len() - 1]]);
     let required_success_rate = opt.confidence.map(|conf| RequiredAtConfidence {
         confidence: conf,
         success_rate: required(&engine::affine_draws(plan, j, d.n, opt.seed), &p.keys, conf),
@@ -500,7 +542,7 @@ fn summarise(
         seed: opt.seed,
         interval: opt.interval,
         pv,
-        break_even_year: be,
+        break_even_year: keyed(&p.keys, be),
         split_incentive: split(&p.keys, &d.patterns[j], d.n),
         required_success_rate,
         by_year: (d.year_row > 0).then(|| by_year(d, plan, j, opt.interval)),

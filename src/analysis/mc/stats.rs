@@ -16,15 +16,26 @@ fn key(x: f32) -> u32 {
 /// Percentiles `probs` (in [0, 1]) of the `n` values `get(0..n)`, interpolated linearly between
 /// order statistics as numpy's `percentile` does by default. `n` must be ≥ 1.
 pub fn percentiles(n: usize, get: impl Fn(usize) -> f32, probs: &[f64]) -> Vec<f64> {
-    if n <= SMALL {
-        // a few values: sorting them is cheaper than the 65,536-bucket histogram
+    if n <= SMALL || probs.len() >= MAX_PROBS {
+        // a few values: sorting them is cheaper than the 65,536-bucket histogram (and a long list
+        // of percentiles would overflow the byte per wanted bucket below)
         let mut v: Vec<f32> = (0..n).map(get).collect();
         v.sort_unstable_by(|a, b| a.total_cmp(b));
         return interpolate(n, probs, |r| f64::from(v[r]));
     }
     let mut counts = vec![0u32; 1 << 16];
-    for i in 0..n {
+    let mut counts2 = vec![0u32; 1 << 16];
+    // two tables, alternating: consecutive draws often fall in the same bucket, and one table
+    // would make each increment wait for the previous one
+    for i in (0..n - 1).step_by(2) {
         counts[(key(get(i)) >> 16) as usize] += 1;
+        counts2[(key(get(i + 1)) >> 16) as usize] += 1;
+    }
+    if n % 2 == 1 {
+        counts[(key(get(n - 1)) >> 16) as usize] += 1;
+    }
+    for (a, b) in counts.iter_mut().zip(&counts2) {
+        *a += b;
     }
     // ranks needed: floor and ceil of (n − 1)·p
     let mut ranks: Vec<usize> = Vec::new();
@@ -52,9 +63,11 @@ pub fn percentiles(n: usize, get: impl Fn(usize) -> f32, probs: &[f64]) -> Vec<f
     let mut wanted: Vec<usize> = ranks.iter().map(|r| bucket_of(*r)).collect();
     wanted.sort_unstable();
     wanted.dedup();
-    let mut slot = vec![usize::MAX; 1 << 16];
+    // a byte per bucket (at most 2 × probs < 255 wanted buckets): the table stays in the
+    // first-level cache during the pass
+    let mut slot = vec![u8::MAX; 1 << 16];
     for (i, b) in wanted.iter().enumerate() {
-        slot[*b] = i;
+        slot[*b] = i as u8;
     }
     let mut values: Vec<Vec<f32>> = wanted
         .iter()
@@ -63,8 +76,8 @@ pub fn percentiles(n: usize, get: impl Fn(usize) -> f32, probs: &[f64]) -> Vec<f
     for i in 0..n {
         let v = get(i);
         let s = slot[(key(v) >> 16) as usize];
-        if s != usize::MAX {
-            values[s].push(v);
+        if s != u8::MAX {
+            values[s as usize].push(v);
         }
     }
     for v in &mut values {
@@ -72,13 +85,17 @@ pub fn percentiles(n: usize, get: impl Fn(usize) -> f32, probs: &[f64]) -> Vec<f
     }
     let at = |r: usize| -> f64 {
         let b = bucket_of(r);
-        f64::from(values[slot[b]][r - start[b]])
+        f64::from(values[slot[b] as usize][r - start[b]])
     };
     interpolate(n, probs, at)
 }
 
 /// Up to this many values, percentiles sort a copy instead of building the histogram.
 const SMALL: usize = 16_384;
+
+/// From this many percentiles on, they sort a copy (the histogram path marks each wanted bucket
+/// with a byte).
+const MAX_PROBS: usize = 127;
 
 /// numpy's linear rule from the order statistics `at(rank)`.
 fn interpolate(n: usize, probs: &[f64], at: impl Fn(usize) -> f64) -> Vec<f64> {
@@ -126,6 +143,10 @@ mod tests {
 
     fn numpy(mut v: Vec<f32>, p: f64) -> f64 {
         v.sort_by(|a, b| a.total_cmp(b));
+        numpy_sorted(&v, p)
+    }
+
+    fn numpy_sorted(v: &[f32], p: f64) -> f64 {
         let h = (v.len() - 1) as f64 * p;
         let lo = h.floor() as usize;
         let hi = (lo + 1).min(v.len() - 1);
@@ -136,7 +157,8 @@ mod tests {
     fn equal_to_sorting() {
         // a spread of magnitudes and signs, with ties; below and above SMALL (sorting and
         // histogram)
-        for n in [10_001, 3 * SMALL + 1] {
+        // (an odd and an even count on the histogram path: its first pass takes draws in pairs)
+        for n in [10_001, 3 * SMALL + 1, 3 * SMALL + 2] {
             let v: Vec<f32> = (0..n)
                 .map(|i| {
                     let x = ((i * 7919) % 10_007) as f32;
@@ -151,6 +173,23 @@ mod tests {
             }
         }
         assert_eq!(percentiles(1, |_| 3.5, &[0.1, 0.9]), vec![3.5, 3.5]);
+    }
+
+    #[test]
+    fn many_percentiles_equal_to_sorting() {
+        // up to 2 × 126 wanted buckets on the histogram path, and beyond it the sorting path
+        let v: Vec<f32> = (0..3 * SMALL)
+            .map(|i| ((i * 7919) % 30_011) as f32 * 0.37 - 4000.0)
+            .collect();
+        let mut sorted = v.clone();
+        sorted.sort_by(|a, b| a.total_cmp(b));
+        for count in [MAX_PROBS - 1, MAX_PROBS, 300] {
+            let probs: Vec<f64> = (0..count).map(|i| i as f64 / (count - 1) as f64).collect();
+            let got = percentiles(v.len(), |i| v[i], &probs);
+            for (p, g) in probs.iter().zip(got) {
+                assert_eq!(g, numpy_sorted(&sorted, *p), "{count} percentiles, p = {p}");
+            }
+        }
     }
 
     #[test]

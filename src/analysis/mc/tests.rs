@@ -88,6 +88,50 @@ fn uniform_success_rate_gives_a_uniform_pv_with_exact_quantiles() {
 }
 
 #[test]
+fn histogram_and_break_even_distribution_of_a_uniform_pv() {
+    // s ~ U(0.1, 0.5) → PV ~ U(−10.000, 30.000): the histogram spans p0.5 … p99.5 = −9.800 …
+    // 29.800 in 40 bins of 990 kr., each holding 0.99/40 of the draws (the end bins 0.5 % more);
+    // break-even in 2025 for 75 % of the draws and in no other year
+    let sc = parse(&with_uncertainty(
+        "success_rate = { dist = \"uniform\", min = 0.1, max = 0.5 }",
+    ));
+    let n = 200_000;
+    let r = run1(&sc, &opt(n, 5));
+    let h = &r.histogram;
+    assert_eq!((h.edges.len(), h.counts.len()), (41, 40));
+    assert!(
+        (h.edges[0] + 9_800.0).abs() < 0.005 * 40_000.0,
+        "{}",
+        h.edges[0]
+    );
+    assert!(
+        (h.edges[40] - 29_800.0).abs() < 0.005 * 40_000.0,
+        "{}",
+        h.edges[40]
+    );
+    assert_eq!(h.counts.iter().sum::<u64>(), n);
+    let per_bin = 0.99 / 40.0 * n as f64;
+    for (b, c) in h.counts.iter().enumerate() {
+        let want = per_bin
+            + if b == 0 || b == 39 {
+                0.005 * n as f64
+            } else {
+                0.0
+            };
+        // binomial sd ≈ √(n·p) ≈ 70 draws; 5 sd
+        assert!((*c as f64 - want).abs() < 350.0, "bin {b}: {c} vs {want}");
+    }
+    let d = &r.break_even_distribution;
+    assert_eq!(d.first().map(|(y, _)| *y), Some(2024));
+    for (year, share) in d {
+        let want = if *year == 2025 { 0.75 } else { 0.0 };
+        assert!((share - want).abs() < 0.005, "{year}: {share}");
+    }
+    let none = r.break_even_year.get("total").unwrap().share_none;
+    assert!((d.iter().map(|(_, s)| s).sum::<f64>() + none - 1.0).abs() < 1e-12);
+}
+
+#[test]
 fn independent_factors_add_up_to_the_known_mean_and_variance() {
     // three items worth 50.000, 100.000 and 150.000 at s = 0.5, each × U(0.8, 1.2):
     // mean 300.000 − 20.000; var = 0.4²/12 · (5² + 10² + 15²)·10⁸
