@@ -663,9 +663,8 @@ impl KnowledgeBase {
                 return Err(t.unknown(r, "item", item, "item", &item_ids));
             }
             let year = t.int(r, "year", (1, LAST_YEAR as i64))? as u32;
-            let key = format!("{g}/{goal}/{item} year {year}");
-            if let Some(first) = seen.insert(key.clone(), r) {
-                return Err(t.duplicate(r, &key, first));
+            if let Some(first) = seen.insert((g, goal, item, year), r) {
+                return Err(t.duplicate(r, &format!("{g}/{goal}/{item} year {year}"), first));
             }
             let status = match t.one_of(r, "status", &["estimate", "forecast"])? {
                 "forecast" => Status::Forecast,
@@ -686,7 +685,9 @@ impl KnowledgeBase {
         for (key, mut list) in rows {
             let mut out: Vec<Consequence> = Vec::new();
             // keep items in items.csv order, years ascending
-            list.sort_by_key(|(item, _, v)| (item_ids.iter().position(|i| i == item), v.year));
+            list.sort_by_cached_key(|(item, _, v)| {
+                (item_ids.iter().position(|i| i == item), v.year)
+            });
             for (item, r, v) in list {
                 match out.last_mut() {
                     Some(c) if c.item == item => {

@@ -24,7 +24,10 @@ pub struct Table {
     pub format: String,
     decimal_comma: bool,
     columns: Vec<String>,
-    cells: Vec<Vec<Option<String>>>, // [column][row]
+    /// Every non-blank cell's trimmed text, one after the other.
+    text: String,
+    /// Where each cell's text lies in `text`, `[column][row]`; blank cells are empty ranges.
+    cells: Vec<Vec<std::ops::Range<usize>>>,
     rows: usize,
 }
 
@@ -116,18 +119,24 @@ impl Table {
         }
         let rows = df.height();
         let mut cells = Vec::with_capacity(columns.len());
+        let mut text = String::new();
         for col in df.columns() {
-            let text = col.cast(&DataType::String).map_err(|e| KbError::Format {
+            let as_text = col.cast(&DataType::String).map_err(|e| KbError::Format {
                 path: path.clone(),
                 message: e.to_string(),
             })?;
-            let ca = text.str().map_err(|e| KbError::Format {
+            let ca = as_text.str().map_err(|e| KbError::Format {
                 path: path.clone(),
                 message: e.to_string(),
             })?;
+            // one buffer for the table instead of a string per cell
             cells.push(
                 ca.iter()
-                    .map(|v| v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty()))
+                    .map(|v| {
+                        let start = text.len();
+                        text.push_str(v.map_or("", str::trim));
+                        start..text.len()
+                    })
                     .collect(),
             );
         }
@@ -136,6 +145,7 @@ impl Table {
             format: format.join(", "),
             decimal_comma,
             columns,
+            text,
             cells,
             rows,
         })
@@ -167,7 +177,8 @@ impl Table {
     /// The text of a cell, if the column exists and the cell is not blank.
     pub fn opt_str(&self, row: usize, column: &str) -> Option<&str> {
         let i = self.index(column);
-        self.cells.get(i)?.get(row)?.as_deref()
+        let at = self.cells.get(i)?.get(row)?;
+        (!at.is_empty()).then(|| &self.text[at.clone()])
     }
 
     fn cell_error(&self, row: usize, column: &str, value: &str, expected: &str) -> KbError {
