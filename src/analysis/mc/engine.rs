@@ -707,6 +707,9 @@ pub fn run(
     let mut residual = vec![0.0f32; n * row];
     let mut break_even = vec![0u8; n * row];
     let mut by_year = vec![0.0f32; n * year_row];
+    advise_huge_pages(&residual);
+    advise_huge_pages(&break_even);
+    advise_huge_pages(&by_year);
     let stats: Vec<ChunkStats> = {
         let mut jobs = Vec::with_capacity(n.div_ceil(CHUNK));
         let mut y = &mut by_year[..];
@@ -764,6 +767,32 @@ pub fn run(
     d.break_even = break_even;
     d.by_year = by_year;
     d
+}
+
+/// Asks the kernel to back a large, not yet written buffer with 2 MiB pages: the workers then
+/// take a few hundred times fewer page faults when they store the draws (numpy does the same
+/// for its large arrays). Advice only: where it is not supported nothing changes.
+fn advise_huge_pages<T>(buf: &[T]) {
+    #[cfg(target_os = "linux")]
+    {
+        const PAGE: usize = 4096;
+        const HUGE: usize = 2 << 20;
+        let start = buf.as_ptr() as usize;
+        let end = start + std::mem::size_of_val(buf);
+        let from = start.next_multiple_of(PAGE);
+        if end >= from + 2 * HUGE {
+            // SAFETY: madvise with MADV_HUGEPAGE changes only how the kernel backs whole pages
+            // inside this live allocation, never their contents; a failure leaves them as they
+            // were (the result is deliberately ignored)
+            unsafe {
+                libc::madvise(
+                    from as *mut libc::c_void,
+                    (end - from) / PAGE * PAGE,
+                    libc::MADV_HUGEPAGE,
+                );
+            }
+        }
+    }
 }
 
 impl Draws {
