@@ -618,18 +618,22 @@ fn run_chunk_generic<const AVX: bool>(
                 search::<AVX>(p, k, xb, &ss[j], &pv, &mut be);
                 // this block's sums in registers, added to the chunk's once per block
                 let (mut sum, mut sum_sq, mut positive) = (0.0, 0.0, 0);
+                let centre = p.centre[k];
+                let bit = 1 << k.min(63);
+                let residual = &mut job.residual[at][b0..b0 + nb];
+                let break_even = &mut job.break_even[at][b0..b0 + nb];
                 for i in 0..nb {
                     let v = pv[i];
-                    let r = v - p.centre[k];
+                    let r = v - centre;
                     sum += r;
                     sum_sq += r * r;
-                    if v > 0.0 {
-                        positive += 1;
-                        patterns[i] |= 1 << k.min(63);
-                    }
-                    job.residual[at][b0 + i] = r as f32;
-                    job.break_even[at][b0 + i] = be[i];
+                    // no branch: the sign of a PV is a coin toss for some keys
+                    let gain = usize::from(v > 0.0);
+                    positive += gain as u64;
+                    patterns[i] |= bit * gain;
+                    residual[i] = r as f32;
                 }
+                break_even.copy_from_slice(&be[..nb]);
                 st.sum[at] += sum;
                 st.sum_sq[at] += sum_sq;
                 st.positive[at] += positive;
