@@ -115,11 +115,7 @@ fn dot(x: &[f64], row: &[f64]) -> f64 {
 /// success rate used. `s_override` replaces the success rate (requirement analysis).
 #[inline(always)]
 pub(super) fn fill_x(p: &IvPlan, u: &[f64], x: &mut [f64], s_override: Option<f64>) -> f64 {
-    let s = match (s_override, &p.success) {
-        (Some(s), _) => s,
-        (None, Some(i)) => i.sampler.quantile(u[i.slot]).clamp(0.0, 1.0),
-        (None, None) => p.success_rate,
-    };
+    let s = s_override.unwrap_or_else(|| success_rate(p, u));
     let n = p.columns.len();
     // without `during` columns (which need the factor before × s) the success rate is applied in
     // the affine pass: the same two roundings, one loop (× 1 is exact when it is applied later)
@@ -163,6 +159,16 @@ pub(super) fn fill_x(p: &IvPlan, u: &[f64], x: &mut [f64], s_override: Option<f6
         .map_or(1.0, |i| i.sampler.quantile(u[i.slot]));
     x[at + 1] = 1.0;
     s
+}
+
+/// The success rate of a draw with slot uniforms `u`: its distribution's quantile clamped to
+/// [0, 1], or the scenario's rate.
+#[inline(always)]
+fn success_rate(p: &IvPlan, u: &[f64]) -> f64 {
+    match &p.success {
+        Some(i) => i.sampler.quantile(u[i.slot]).clamp(0.0, 1.0),
+        None => p.success_rate,
+    }
 }
 
 /// PV of key k for the draw in x.
@@ -600,10 +606,18 @@ fn run_chunk_generic<const AVX: bool>(
     for b0 in (0..job.draws).step_by(BLOCK) {
         let nb = BLOCK.min(job.draws - b0);
         let ub = rng::block::<AVX>(&mut rng, nb, slots, &mut ubuf);
+        // the block's success rates first: the square root of a triangular quantile is slow,
+        // and the draws' x vectors need not wait for it one after the other
+        for (j, p) in plan.ivs.iter().enumerate() {
+            for (i, s) in ss[j][..nb].iter_mut().enumerate() {
+                *s = success_rate(p, &ub[i * slots..(i + 1) * slots]);
+            }
+        }
         for i in 0..nb {
             let u = &ub[i * slots..(i + 1) * slots];
             for (j, p) in plan.ivs.iter().enumerate() {
-                ss[j][i] = fill_x(p, u, &mut xs[j][i * p.width..(i + 1) * p.width], None);
+                let x = &mut xs[j][i * p.width..(i + 1) * p.width];
+                fill_x(p, u, x, Some(ss[j][i]));
             }
         }
         for (j, p) in plan.ivs.iter().enumerate() {
