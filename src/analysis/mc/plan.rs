@@ -177,14 +177,53 @@ unsafe fn window_avx2(rows: &[[f64; 4]; 5], pv: [f64; 4], s: [f64; 4]) -> Window
     use std::arch::x86_64::*;
     // SAFETY: the caller guarantees AVX2; loads and stores read and write whole `[_; 4]`s.
     unsafe {
-        let (vpv, vs, zero) = (
-            _mm256_loadu_pd(pv.as_ptr()),
-            _mm256_loadu_pd(s.as_ptr()),
-            _mm256_setzero_pd(),
-        );
+        let (vpv, vs) = (_mm256_loadu_pd(pv.as_ptr()), _mm256_loadu_pd(s.as_ptr()));
+        let m = window_masks_avx2(rows, vpv, vs);
+        let mut w = Window {
+            first_surely: _mm256_movemask_pd(m.first_surely) as u32,
+            last_maybe: _mm256_movemask_pd(m.last_maybe) as u32,
+            ..Window::default()
+        };
+        _mm256_storeu_si256(w.surely.as_mut_ptr().cast(), m.surely);
+        _mm256_storeu_si256(w.maybe.as_mut_ptr().cast(), m.maybe);
+        w
+    }
+}
+
+/// [`Window`] as AVX2 registers: the counts as four `i64` lanes, the first and last years'
+/// tests as lane masks.
+#[cfg(target_arch = "x86_64")]
+#[derive(Clone, Copy)]
+pub struct WindowMasks {
+    /// Per draw: years settled as < 0.
+    pub surely: std::arch::x86_64::__m256i,
+    /// Per draw: years not settled as ≥ 0.
+    pub maybe: std::arch::x86_64::__m256i,
+    /// All ones where the first year is settled as < 0.
+    pub first_surely: std::arch::x86_64::__m256d,
+    /// All ones where the last year is not settled as ≥ 0.
+    pub last_maybe: std::arch::x86_64::__m256d,
+}
+
+/// The window's tests for four draws (PVs `vpv`, success rates `vs`) over the four years of
+/// `rows` ([`Cert::window_rows`]), the arithmetic of [`Cert::sign`].
+///
+/// # Safety
+/// The CPU must support AVX2.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+pub unsafe fn window_masks_avx2(
+    rows: &[[f64; 4]; 5],
+    vpv: std::arch::x86_64::__m256d,
+    vs: std::arch::x86_64::__m256d,
+) -> WindowMasks {
+    use std::arch::x86_64::*;
+    // SAFETY: the caller guarantees AVX2; only register arithmetic.
+    unsafe {
+        let zero = _mm256_setzero_pd();
         let [lam, ls, l0, us, u0] = rows;
         let (mut surely, mut maybe) = (_mm256_setzero_si256(), _mm256_setzero_si256());
-        let mut w = Window::default();
+        let (mut first_surely, mut last_maybe) = (zero, zero);
         for y in 0..4 {
             let x = _mm256_mul_pd(_mm256_set1_pd(lam[y]), vpv);
             let lo = _mm256_add_pd(
@@ -198,17 +237,21 @@ unsafe fn window_avx2(rows: &[[f64; 4]; 5], pv: [f64; 4], s: [f64; 4]) -> Window
             let lo = _mm256_cmp_pd::<_CMP_LT_OQ>(lo, zero);
             let hi = _mm256_cmp_pd::<_CMP_LT_OQ>(hi, zero);
             if y == 0 {
-                w.first_surely = _mm256_movemask_pd(hi) as u32;
+                first_surely = hi;
             }
             if y == 3 {
-                w.last_maybe = _mm256_movemask_pd(lo) as u32;
+                last_maybe = lo;
             }
+            // a true lane is all ones (−1): subtracting counts it
             maybe = _mm256_sub_epi64(maybe, _mm256_castpd_si256(lo));
             surely = _mm256_sub_epi64(surely, _mm256_castpd_si256(hi));
         }
-        _mm256_storeu_si256(w.surely.as_mut_ptr().cast(), surely);
-        _mm256_storeu_si256(w.maybe.as_mut_ptr().cast(), maybe);
-        w
+        WindowMasks {
+            surely,
+            maybe,
+            first_surely,
+            last_maybe,
+        }
     }
 }
 
@@ -230,23 +273,30 @@ impl Cert {
         }
     }
 
-    /// For four draws (PVs `pv`, success rates `s`) and the four rows `at..at + 4` (four
-    /// consecutive years of one key): see [`Window`]. The same arithmetic as [`Cert::sign`];
-    /// no branches.
+    /// The bounds' terms of the four rows `at..at + 4` (four consecutive years of one key):
+    /// λ, then the lower bound's terms in s and constant, then the upper bound's.
     #[inline(always)]
-    pub fn window<const AVX: bool>(&self, at: usize, pv: [f64; 4], s: [f64; 4]) -> Window {
+    pub fn window_rows(&self, at: usize) -> [[f64; 4]; 5] {
         let four = |v: &[f64]| -> [f64; 4] {
             let mut a = [0.0; 4];
             a.copy_from_slice(&v[at..at + 4]);
             a
         };
-        let rows = [
+        [
             four(&self.lam),
             four(&self.lo_s),
             four(&self.lo_0),
             four(&self.hi_s),
             four(&self.hi_0),
-        ];
+        ]
+    }
+
+    /// For four draws (PVs `pv`, success rates `s`) and the four rows `at..at + 4` (four
+    /// consecutive years of one key): see [`Window`]. The same arithmetic as [`Cert::sign`];
+    /// no branches.
+    #[inline(always)]
+    pub fn window<const AVX: bool>(&self, at: usize, pv: [f64; 4], s: [f64; 4]) -> Window {
+        let rows = self.window_rows(at);
         #[cfg(target_arch = "x86_64")]
         if AVX {
             // SAFETY: AVX is true only inside the engine's AVX2 path, entered after detecting
