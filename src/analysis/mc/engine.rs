@@ -497,7 +497,42 @@ fn search<const AVX: bool>(
                 open[n_open] = i;
                 n_open += usize::from(lo[i] != hi[i] || (lo[i] == 0 && key.m > 0));
             }
-            // the count not settled, or 0 with years before m to scan
+            // the count not settled, or 0 with years before m to scan. Most often the count is
+            // one of two, lo or lo + 1, and one dot product settles it: cum(m + lo) ≥ 0 exactly
+            // when the count is lo. Those draws take it here, four at a time and without the
+            // search's state machine (whose steps the processor cannot predict); the others
+            // (and a count of 0 with years before m) go on below.
+            let (mut one, mut n_one) = ([0usize; BLOCK], 0);
+            let mut n_rest_open = 0;
+            for q in 0..n_open {
+                let i = open[q];
+                let single = (hi[i] == lo[i] + 1) & (lo[i] > 0 || key.m == 0);
+                one[n_one] = i;
+                n_one += usize::from(single);
+                open[n_rest_open] = i;
+                n_rest_open += usize::from(!single);
+            }
+            n_open = n_rest_open;
+            for group in one[..n_one].chunks(4) {
+                let x = |q: usize| {
+                    let i = group.get(q).copied().unwrap_or(group[0]);
+                    &xb[i * w..(i + 1) * w]
+                };
+                let r = |q: usize| {
+                    group
+                        .get(q)
+                        .map_or(&p.zero_row[..], |&i| cum(key.m + lo[i]))
+                };
+                let v = dot4::<AVX>([x(0), x(1), x(2), x(3)], [r(0), r(1), r(2), r(3)]);
+                for (q, &i) in group.iter().enumerate() {
+                    let count = lo[i] + usize::from(v[q] < 0.0);
+                    be[i] = if count == all {
+                        NONE
+                    } else {
+                        (key.m + count) as u8
+                    };
+                }
+            }
             for &i in &open[..n_open] {
                 state[i] = count(key, lo[i] as u8, hi[i] as u8);
             }
