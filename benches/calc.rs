@@ -1,5 +1,6 @@
 //! The base calculator: one full `calculate` (with per-item and per-area breakdowns) and the
-//! prepared fast path used by the drivers.
+//! prepared fast path used by the drivers; and loading the knowledge base and a scenario, the
+//! fixed cost every command pays.
 
 use std::hint::black_box;
 use std::path::Path;
@@ -13,6 +14,14 @@ fn calc(c: &mut Criterion) {
     let sc = soem::scenario::load(Path::new("scenarios/cti.toml"), &kb).expect("cti");
     let iv = &sc.interventions[0];
     let mut g = c.benchmark_group("calc");
+    g.bench_function("load_knowledge_base", |b| {
+        b.iter(|| black_box(KnowledgeBase::shipped().expect("kb")))
+    });
+    g.bench_function("load_scenario_cti", |b| {
+        b.iter(|| {
+            black_box(soem::scenario::load(Path::new("scenarios/cti.toml"), &kb).expect("cti"))
+        })
+    });
     g.bench_function("calculate_cti", |b| {
         b.iter(|| black_box(calculate(&sc, iv)))
     });
