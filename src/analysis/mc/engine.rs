@@ -411,7 +411,7 @@ fn search<const AVX: bool>(
     let cum = |t: usize| &p.cum_rows[(k * h + t) * w..(k * h + t + 1) * w];
     let mut state = [Search::Done(NONE); BLOCK];
     // the draws whose search is still open
-    let (mut open, mut n_open) = ([0usize; BLOCK + 4], 0);
+    let (mut open, mut n_open) = ([0usize; BLOCK], 0);
     match &p.cert {
         Some(c) if key.m < h - 1 => {
             // cum is nondecreasing on [m, h − 1]: the bounds of every year of the stretch at
@@ -426,7 +426,7 @@ fn search<const AVX: bool>(
             // per draw: the count of negative years lies in [lo, hi]
             let (mut lo, mut hi) = ([0usize; BLOCK], [0usize; BLOCK]);
             // the draws whose window says nothing (all when the stretch is shorter)
-            let (mut rest, mut n_rest) = ([0usize; BLOCK + 4], 0);
+            let (mut rest, mut n_rest) = ([0usize; BLOCK], 0);
             let a = if all >= 4 {
                 p.guess[k].saturating_sub(2).clamp(key.m, h - 4)
             } else {
@@ -449,7 +449,7 @@ fn search<const AVX: bool>(
                         last,
                     };
                     // SAFETY: AVX is true only inside `run_chunk_avx2`, entered after detecting
-                    // AVX2; `open` and `rest` have room for four indices past the last draw.
+                    // AVX2.
                     (n_open, n_rest) = unsafe {
                         window_step_avx2(&w, pvs, ss, (&mut lo, &mut hi, be), &mut open, &mut rest)
                     };
@@ -620,7 +620,7 @@ struct WindowStep {
     last: bool,
 }
 
-/// For each count of 4-bit masks: the positions of the set bits, in order (then zeros).
+/// For each 4-bit mask: the positions of its set bits, in order (then zeros).
 #[cfg(target_arch = "x86_64")]
 const SET_BITS: [[u64; 4]; 16] = {
     let mut t = [[0u64; 4]; 16];
@@ -653,13 +653,15 @@ unsafe fn window_step_avx2(
     pvs: &[f64; BLOCK],
     ss: &[f64; BLOCK],
     (lo, hi, be): (&mut [usize; BLOCK], &mut [usize; BLOCK], &mut [u8; BLOCK]),
-    open: &mut [usize; BLOCK + 4],
-    rest: &mut [usize; BLOCK + 4],
+    open: &mut [usize; BLOCK],
+    rest: &mut [usize; BLOCK],
 ) -> (usize, usize) {
     use std::arch::x86_64::*;
     let (mut n_open, mut n_rest) = (0, 0);
     // SAFETY: the caller guarantees AVX2; every load and store reads or writes four whole
-    // elements inside the arrays (i0 + 4 ≤ BLOCK, n_open and n_rest ≤ BLOCK); usize is u64.
+    // elements inside the arrays: i0 + 4 ≤ BLOCK, and n_open, n_rest ≤ i0 (at most one entry
+    // per earlier draw), so the four indices stored at n_open or n_rest end by i0 + 4 (those
+    // past the mask's count are overwritten later or ignored); usize is u64 here.
     unsafe {
         let ones = _mm256_set1_epi64x(-1);
         let base = _mm256_set1_epi64x(w.base as i64);
