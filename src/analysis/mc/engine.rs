@@ -367,6 +367,18 @@ impl Search {
     }
 }
 
+/// The break-even index when exactly `count` cumulative values of the nondecreasing stretch
+/// [m, h − 1] are negative: [`NONE`] when all are, else m + count (with a count of 0 this is m,
+/// and years before m may still be ≥ 0: see [`count`]).
+#[inline(always)]
+fn index_after(key: Key, count: usize) -> u8 {
+    if count == key.h - key.m {
+        NONE
+    } else {
+        (key.m + count) as u8
+    }
+}
+
 /// The search once the count of negative cumulative values on the nondecreasing stretch
 /// [m, h − 1] is known to lie in [lo, hi]: settled when lo = hi (all negative: no break-even;
 /// none negative: cum(m) ≥ 0, scan below m).
@@ -374,13 +386,28 @@ impl Search {
 fn count(key: Key, lo: u8, hi: u8) -> Search {
     if lo < hi {
         Search::Count(lo, hi)
-    } else if usize::from(lo) == key.h - key.m {
-        Search::Done(NONE)
-    } else if lo > 0 {
-        Search::Done((key.m + usize::from(lo)) as u8)
+    } else if lo > 0 || key.m == 0 {
+        Search::Done(index_after(key, usize::from(lo)))
     } else {
         scan_below(key.m)
     }
+}
+
+/// Four dot products for a group of up to four (draw, horizon year) pairs: each draw's x vector
+/// (from `xb`) with key k's cumulative row of that year; padding lanes use the zero row.
+#[inline(always)]
+fn cum4<const AVX: bool>(p: &IvPlan, k: usize, xb: &[f64], group: &[(usize, usize)]) -> [f64; 4] {
+    let (h, w) = (p.horizon, p.width);
+    let x = |q: usize| {
+        let i = group.get(q).map_or(group[0].0, |g| g.0);
+        &xb[i * w..(i + 1) * w]
+    };
+    let r = |q: usize| {
+        group.get(q).map_or(&p.zero_row[..], |&(_, t)| {
+            &p.cum_rows[(k * h + t) * w..(k * h + t + 1) * w]
+        })
+    };
+    dot4::<AVX>([x(0), x(1), x(2), x(3)], [r(0), r(1), r(2), r(3)])
 }
 
 /// Break-even indices (into `be`) of key k for the `nb` draws of a block: x vectors `xb`
@@ -401,14 +428,13 @@ fn search<const AVX: bool>(
     be: &mut [u8; BLOCK],
 ) {
     const NB: usize = BLOCK;
-    let (h, w) = (p.horizon, p.width);
+    let h = p.horizon;
     let last_known = p.pv_is_last[k];
     let key = Key {
         h,
         m: p.monotone_from[k].max(1) - 1,
         last_known,
     };
-    let cum = |t: usize| &p.cum_rows[(k * h + t) * w..(k * h + t + 1) * w];
     let mut state = [Search::Done(NONE); BLOCK];
     // the draws whose search is still open
     let (mut open, mut n_open) = ([0usize; BLOCK], 0);
@@ -459,17 +485,13 @@ fn search<const AVX: bool>(
                     let (mut pv4, mut s4) = ([0.0; 4], [0.0; 4]);
                     pv4.copy_from_slice(&pvs[i0..i0 + 4]);
                     s4.copy_from_slice(&ss[i0..i0 + 4]);
-                    let win = c.window::<AVX>(k * h + a, pv4, s4);
+                    let win = c.window(k * h + a, pv4, s4);
                     // `&`, not `&&`, and indices bumped by conditions: no branches on
                     // unpredictable conditions
                     for q in 0..4 {
                         let i = i0 + q;
                         (lo[i], hi[i]) = (a - key.m + win.surely[q], a - key.m + win.maybe[q]);
-                        be[i] = if lo[i] == all {
-                            NONE
-                        } else {
-                            (key.m + lo[i]) as u8
-                        };
+                        be[i] = index_after(key, lo[i]);
                         // every year before the window < 0, every year after it ≥ 0
                         let edges = (win.first_surely >> q & 1 == 1 || first)
                             & (win.last_maybe >> q & 1 == 0 || last);
@@ -489,11 +511,7 @@ fn search<const AVX: bool>(
             // else the bounds of every year of the stretch
             for &i in &rest[..n_rest] {
                 (lo[i], hi[i]) = c.negatives::<AVX>(k, pvs[i], ss[i]);
-                be[i] = if lo[i] == all {
-                    NONE
-                } else {
-                    (key.m + lo[i]) as u8
-                };
+                be[i] = index_after(key, lo[i]);
                 open[n_open] = i;
                 n_open += usize::from(lo[i] != hi[i] || (lo[i] == 0 && key.m > 0));
             }
@@ -502,35 +520,22 @@ fn search<const AVX: bool>(
             // when the count is lo. Those draws take it here, four at a time and without the
             // search's state machine (whose steps the processor cannot predict); the others
             // (and a count of 0 with years before m) go on below.
-            let (mut one, mut n_one) = ([0usize; BLOCK], 0);
+            // (draw, the year that decides it)
+            let (mut one, mut n_one) = ([(0usize, 0usize); BLOCK], 0);
             let mut n_rest_open = 0;
             for q in 0..n_open {
                 let i = open[q];
                 let single = (hi[i] == lo[i] + 1) & (lo[i] > 0 || key.m == 0);
-                one[n_one] = i;
+                one[n_one] = (i, key.m + lo[i]);
                 n_one += usize::from(single);
                 open[n_rest_open] = i;
                 n_rest_open += usize::from(!single);
             }
             n_open = n_rest_open;
             for group in one[..n_one].chunks(4) {
-                let x = |q: usize| {
-                    let i = group.get(q).copied().unwrap_or(group[0]);
-                    &xb[i * w..(i + 1) * w]
-                };
-                let r = |q: usize| {
-                    group
-                        .get(q)
-                        .map_or(&p.zero_row[..], |&i| cum(key.m + lo[i]))
-                };
-                let v = dot4::<AVX>([x(0), x(1), x(2), x(3)], [r(0), r(1), r(2), r(3)]);
-                for (q, &i) in group.iter().enumerate() {
-                    let count = lo[i] + usize::from(v[q] < 0.0);
-                    be[i] = if count == all {
-                        NONE
-                    } else {
-                        (key.m + count) as u8
-                    };
+                let v = cum4::<AVX>(p, k, xb, group);
+                for (q, &(i, _)) in group.iter().enumerate() {
+                    be[i] = index_after(key, lo[i] + usize::from(v[q] < 0.0));
                 }
             }
             for &i in &open[..n_open] {
@@ -588,12 +593,7 @@ fn search<const AVX: bool>(
             break;
         }
         for group in queue[..queued].chunks(4) {
-            let x = |q: usize| {
-                let i = group.get(q).map_or(group[0].0, |g| g.0);
-                &xb[i * w..(i + 1) * w]
-            };
-            let r = |q: usize| group.get(q).map_or(&p.zero_row[..], |g| cum(g.1));
-            let v = dot4::<AVX>([x(0), x(1), x(2), x(3)], [r(0), r(1), r(2), r(3)]);
+            let v = cum4::<AVX>(p, k, xb, group);
             for (q, (i, _)) in group.iter().enumerate() {
                 state[*i] = state[*i].advance(key, v[q] >= 0.0);
             }

@@ -167,31 +167,8 @@ pub struct Window {
     pub last_maybe: u32,
 }
 
-/// [`Cert::window`] with AVX2: the four draws side by side, one year at a time.
-///
-/// # Safety
-/// The CPU must support AVX2.
-#[cfg(target_arch = "x86_64")]
-#[inline(always)]
-unsafe fn window_avx2(rows: &[[f64; 4]; 5], pv: [f64; 4], s: [f64; 4]) -> Window {
-    use std::arch::x86_64::*;
-    // SAFETY: the caller guarantees AVX2; loads and stores read and write whole `[_; 4]`s.
-    unsafe {
-        let (vpv, vs) = (_mm256_loadu_pd(pv.as_ptr()), _mm256_loadu_pd(s.as_ptr()));
-        let m = window_masks_avx2(rows, vpv, vs);
-        let mut w = Window {
-            first_surely: _mm256_movemask_pd(m.first_surely) as u32,
-            last_maybe: _mm256_movemask_pd(m.last_maybe) as u32,
-            ..Window::default()
-        };
-        _mm256_storeu_si256(w.surely.as_mut_ptr().cast(), m.surely);
-        _mm256_storeu_si256(w.maybe.as_mut_ptr().cast(), m.maybe);
-        w
-    }
-}
-
 /// [`Window`] as AVX2 registers: the counts as four `i64` lanes, the first and last years'
-/// tests as lane masks.
+/// tests as lane masks ([`window_masks_avx2`]).
 #[cfg(target_arch = "x86_64")]
 #[derive(Clone, Copy)]
 pub struct WindowMasks {
@@ -293,17 +270,10 @@ impl Cert {
 
     /// For four draws (PVs `pv`, success rates `s`) and the four rows `at..at + 4` (four
     /// consecutive years of one key): see [`Window`]. The same arithmetic as [`Cert::sign`];
-    /// no branches.
+    /// no branches. (The engine's AVX2 path uses [`window_masks_avx2`] instead.)
     #[inline(always)]
-    pub fn window<const AVX: bool>(&self, at: usize, pv: [f64; 4], s: [f64; 4]) -> Window {
-        let rows = self.window_rows(at);
-        #[cfg(target_arch = "x86_64")]
-        if AVX {
-            // SAFETY: AVX is true only inside the engine's AVX2 path, entered after detecting
-            // AVX2.
-            return unsafe { window_avx2(&rows, pv, s) };
-        }
-        let [lam, ls, l0, us, u0] = rows;
+    pub fn window(&self, at: usize, pv: [f64; 4], s: [f64; 4]) -> Window {
+        let [lam, ls, l0, us, u0] = self.window_rows(at);
         let mut w = Window::default();
         for q in 0..4 {
             for y in 0..4 {
