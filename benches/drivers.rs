@@ -29,7 +29,7 @@ fn drivers(c: &mut Criterion) {
     .map(|s| parse(s).expect("dimension"))
     .collect();
     g.bench_function("grid_100x100x10", |b| {
-        b.iter(|| black_box(grid::run(&cti, &kb, &dims).expect("grid")))
+        b.iter(|| black_box(grid::run(&cti, &kb, &dims, &soem::observer::Quiet).expect("grid")))
     });
     let opt = tornado::Options::default();
     g.bench_function("tornado_40_items", |b| {
@@ -43,7 +43,7 @@ fn drivers(c: &mut Criterion) {
         by_year: false,
     };
     g.bench_function("mc40_1m", |b| {
-        b.iter(|| black_box(mc::run(&mc40, "kb", &o, &|_| {}).expect("mc")))
+        b.iter(|| black_box(mc::run(&mc40, "kb", &o, &soem::observer::Quiet).expect("mc")))
     });
     g.finish();
 }

@@ -65,6 +65,11 @@ pub enum Dist {
     },
 }
 
+/// A distribution that cannot be used, in words: what is wrong and what is allowed.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{0}")]
+pub struct DistError(pub String);
+
 /// The distribution names a scenario may use.
 pub const DIST_NAMES: [&str; 7] = [
     "fixed",
@@ -84,7 +89,7 @@ impl Dist {
         get: &dyn Fn(&str) -> Option<f64>,
         keys: &[String],
         extra: &[&str],
-    ) -> Result<Dist, String> {
+    ) -> Result<Dist, DistError> {
         let allowed: &[&str] = match dist {
             "fixed" => &["value"],
             "uniform" => &["min", "max"],
@@ -93,13 +98,13 @@ impl Dist {
             "lognormal" => &["mean", "sd"],
             "beta" => &["alpha", "beta", "mean", "sd"],
             other => {
-                return Err(format!(
+                return Err(DistError(format!(
                     "unknown distribution \"{other}\"{}; allowed: {}",
                     crate::text::suggest(other, DIST_NAMES)
                         .map(|s| format!(" (did you mean \"{s}\"?)"))
                         .unwrap_or_default(),
                     DIST_NAMES.join(", ")
-                ));
+                )));
             }
         };
         for k in keys {
@@ -111,21 +116,21 @@ impl Dist {
             {
                 let mut all: Vec<&str> = allowed.to_vec();
                 all.extend_from_slice(extra);
-                return Err(format!(
+                return Err(DistError(format!(
                     "\"{k}\" is not a parameter of a {dist} distribution{}; it takes {}",
                     crate::text::suggest(k, all.iter().copied())
                         .map(|s| format!(" (did you mean \"{s}\"?)"))
                         .unwrap_or_default(),
                     allowed.join(", ")
-                ));
+                )));
             }
         }
-        let need = |k: &str| -> Result<f64, String> {
+        let need = |k: &str| -> Result<f64, DistError> {
             get(k).ok_or_else(|| {
-                format!(
+                DistError(format!(
                     "a {dist} distribution needs `{k}` (it takes {})",
                     allowed.join(", ")
-                )
+                ))
             })
         };
         let d = match dist {
@@ -135,18 +140,18 @@ impl Dist {
             "uniform" => {
                 let (min, max) = (need("min")?, need("max")?);
                 if min > max {
-                    return Err(format!(
+                    return Err(DistError(format!(
                         "uniform needs min ≤ max, got min {min} > max {max}"
-                    ));
+                    )));
                 }
                 Dist::Uniform { min, max }
             }
             "triangular" | "pert" => {
                 let (min, mode, max) = (need("min")?, need("mode")?, need("max")?);
                 if !(min <= mode && mode <= max) {
-                    return Err(format!(
+                    return Err(DistError(format!(
                         "{dist} needs min ≤ mode ≤ max, got min {min}, mode {mode}, max {max}"
-                    ));
+                    )));
                 }
                 if dist == "pert" {
                     Dist::Pert { min, mode, max }
@@ -157,56 +162,56 @@ impl Dist {
             "normal" => {
                 let (mean, sd) = (need("mean")?, need("sd")?);
                 if sd < 0.0 {
-                    return Err(format!("normal needs sd ≥ 0, got {sd}"));
+                    return Err(DistError(format!("normal needs sd ≥ 0, got {sd}")));
                 }
                 let (min, max) = (get("min"), get("max"));
                 if let (Some(a), Some(b)) = (min, max)
                     && a > b
                 {
-                    return Err(format!(
+                    return Err(DistError(format!(
                         "normal truncation needs min ≤ max, got min {a} > max {b}"
-                    ));
+                    )));
                 }
                 if min.is_some_and(|a| a > mean + 8.0 * sd)
                     || max.is_some_and(|b| b < mean - 8.0 * sd)
                 {
-                    return Err(format!(
+                    return Err(DistError(format!(
                         "the truncation [{}, {}] leaves no probability for a normal with mean {mean} and sd {sd}",
                         min.map_or("-inf".into(), |v| v.to_string()),
                         max.map_or("inf".into(), |v| v.to_string())
-                    ));
+                    )));
                 }
                 Dist::Normal { mean, sd, min, max }
             }
             "lognormal" => {
                 let (mean, sd) = (need("mean")?, need("sd")?);
                 if mean <= 0.0 || sd < 0.0 {
-                    return Err(format!(
+                    return Err(DistError(format!(
                         "lognormal needs mean > 0 and sd ≥ 0 (of the variable itself), got mean {mean}, sd {sd}"
-                    ));
+                    )));
                 }
                 Dist::Lognormal { mean, sd }
             }
             "beta" => match (get("alpha"), get("beta"), get("mean"), get("sd")) {
                 (Some(alpha), Some(beta), None, None) => {
                     if alpha <= 0.0 || beta <= 0.0 {
-                        return Err(format!(
+                        return Err(DistError(format!(
                             "beta needs alpha > 0 and beta > 0, got {alpha}, {beta}"
-                        ));
+                        )));
                     }
                     Dist::Beta { alpha, beta }
                 }
                 (None, None, Some(mean), Some(sd)) => {
                     if !(mean > 0.0 && mean < 1.0) {
-                        return Err(format!(
+                        return Err(DistError(format!(
                             "beta by mean and sd needs 0 < mean < 1, got {mean}"
-                        ));
+                        )));
                     }
                     let max_sd = (mean * (1.0 - mean)).sqrt();
                     if !(sd > 0.0 && sd < max_sd) {
-                        return Err(format!(
+                        return Err(DistError(format!(
                             "a beta with mean {mean} needs 0 < sd < {max_sd:.4} (√(mean·(1−mean))), got {sd}"
-                        ));
+                        )));
                     }
                     let k = mean * (1.0 - mean) / (sd * sd) - 1.0;
                     Dist::Beta {
@@ -214,7 +219,11 @@ impl Dist {
                         beta: (1.0 - mean) * k,
                     }
                 }
-                _ => return Err("beta takes either alpha and beta, or mean and sd".into()),
+                _ => {
+                    return Err(DistError(
+                        "beta takes either alpha and beta, or mean and sd".into(),
+                    ));
+                }
             },
             _ => unreachable!("checked above"),
         };
@@ -380,7 +389,7 @@ impl Sampler {
 mod tests {
     use super::*;
 
-    fn parse(dist: &str, kv: &[(&str, f64)]) -> Result<Dist, String> {
+    fn parse(dist: &str, kv: &[(&str, f64)]) -> Result<Dist, DistError> {
         let keys: Vec<String> = kv.iter().map(|(k, _)| k.to_string()).collect();
         let get = |k: &str| kv.iter().find(|(n, _)| *n == k).map(|(_, v)| *v);
         Dist::parse(dist, &get, &keys, &[])
@@ -403,22 +412,26 @@ mod tests {
         assert!(
             parse("beta", &[("mean", 0.2), ("sd", 0.5)])
                 .unwrap_err()
+                .0
                 .contains("sd <")
         );
         assert!(
             parse("uniform", &[("min", 2.0), ("max", 1.0)])
                 .unwrap_err()
+                .0
                 .contains("min ≤ max")
         );
         assert!(parse("triangular", &[("min", 0.0), ("mode", 2.0), ("max", 1.0)]).is_err());
         assert!(
             parse("unifrom", &[])
                 .unwrap_err()
+                .0
                 .contains("did you mean \"uniform\"")
         );
         assert!(
             parse("uniform", &[("min", 0.0), ("mx", 1.0)])
                 .unwrap_err()
+                .0
                 .contains("did you mean \"max\"")
         );
         assert!(parse("normal", &[("mean", 0.0), ("sd", -1.0)]).is_err());

@@ -5,12 +5,12 @@ use clap::Parser;
 
 fn main() -> ExitCode {
     let cli = soem::cli::Cli::parse(); // usage errors: clap prints them and exits with 2
-    soem::interrupt::install();
+    soem::cli::interrupt::install();
     let result = soem::cli::run(&cli);
-    if soem::interrupt::requested() {
+    if soem::cli::interrupt::requested() {
         // Ctrl-C: whatever was computed is not printed, and nothing was written
-        eprintln!("Error: {}", soem::interrupt::MESSAGE);
-        return ExitCode::from(soem::interrupt::EXIT_CODE);
+        eprintln!("Error: {}", soem::error::AnalysisError::Interrupted);
+        return ExitCode::from(soem::cli::interrupt::EXIT_CODE);
     }
     match result {
         Ok(out) => {

@@ -1,28 +1,6 @@
-//! Small text helpers shared by errors and presentation: "did you mean" suggestions and number
-//! formatting in Danish (`-1.234.567 kr.`, `21,4 %`) and English.
-
-use serde::Serialize;
-
-/// The language of human-readable output (sprog).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, clap::ValueEnum)]
-#[serde(rename_all = "lowercase")]
-pub enum Lang {
-    /// Danish (dansk): `-1.234.567 kr.`, `21,4 %`. The default.
-    #[default]
-    Da,
-    /// English: `-1,234,567 kr.`, `21.4%`.
-    En,
-}
-
-impl Lang {
-    /// Picks the Danish or the English text.
-    pub fn t<'a>(self, da: &'a str, en: &'a str) -> &'a str {
-        match self {
-            Lang::Da => da,
-            Lang::En => en,
-        }
-    }
-}
+//! Small text helpers for reading input: "did you mean" suggestions, Windows-1252 characters and
+//! telling text files from binary ones. (Numbers for people are formatted in
+//! [`crate::present::format`].)
 
 /// Edit distance between two strings (Levenshtein, on chars).
 pub fn edit_distance(a: &str, b: &str) -> usize {
@@ -57,30 +35,6 @@ pub fn did_you_mean<'a>(value: &str, known: impl IntoIterator<Item = &'a str>) -
         .unwrap_or_default()
 }
 
-/// A whole number with thousands separators (`.` in Danish, `,` in English), rounded.
-pub fn int(value: f64, lang: Lang) -> String {
-    let r = value.round();
-    let r = if r == 0.0 { 0.0 } else { r }; // no "-0"
-    let digits = format!("{:.0}", r.abs());
-    let sep = match lang {
-        Lang::Da => '.',
-        Lang::En => ',',
-    };
-    let mut out = String::new();
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(sep);
-        }
-        out.push(ch);
-    }
-    if r < 0.0 { format!("-{out}") } else { out }
-}
-
-/// An amount in kroner: `-1.234.567 kr.` (Danish) or `-1,234,567 kr.` (English).
-pub fn kr(value: f64, lang: Lang) -> String {
-    format!("{} kr.", int(value, lang))
-}
-
 /// The characters of Windows-1252 (WinAnsi) bytes 0x80–0x9F; the other bytes are Latin-1.
 /// Bytes Windows leaves undefined map to the C1 control with the same number.
 const CP1252_HIGH: [char; 32] = [
@@ -104,33 +58,6 @@ pub fn cp1252_byte(c: char) -> Option<u8> {
             .iter()
             .position(|h| *h == c && !h.is_control())
             .map(|i| 0x80 + i as u8),
-    }
-}
-
-/// Whole thousands of kroner for compact tables and axes: `-7.319`.
-pub fn tkr(value: f64, lang: Lang) -> String {
-    int(value / 1000.0, lang)
-}
-
-/// A decimal number with `decimals` places and the language's decimal mark.
-pub fn dec(value: f64, decimals: usize, lang: Lang) -> String {
-    let s = format!("{value:.decimals$}");
-    let s = if s.starts_with('-') && s[1..].chars().all(|c| c == '0' || c == '.') {
-        s[1..].to_string()
-    } else {
-        s
-    };
-    match lang {
-        Lang::Da => s.replace('.', ","),
-        Lang::En => s,
-    }
-}
-
-/// A share as a percentage: `21,4 %` (Danish) or `21.4%` (English).
-pub fn pct(share: f64, decimals: usize, lang: Lang) -> String {
-    match lang {
-        Lang::Da => format!("{} %", dec(share * 100.0, decimals, lang)),
-        Lang::En => format!("{}%", dec(share * 100.0, decimals, lang)),
     }
 }
 
@@ -163,29 +90,9 @@ pub fn not_text(bytes: &[u8]) -> Option<NotText> {
     }
 }
 
-/// A text cell for CSV/XLSX that a spreadsheet cannot take for a formula: a leading `=`, `+`,
-/// `-` or `@` (unless the whole cell is a number) gets a `'` in front.
-pub fn cell_safe(s: &str) -> String {
-    let risky = s.starts_with(['=', '+', '-', '@']);
-    if risky && s.parse::<f64>().is_err() {
-        format!("'{s}")
-    } else {
-        s.to_string()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn danish_and_english_amounts() {
-        assert_eq!(kr(-1_234_567.4, Lang::Da), "-1.234.567 kr.");
-        assert_eq!(kr(-1_234_567.4, Lang::En), "-1,234,567 kr.");
-        assert_eq!(kr(999.5, Lang::Da), "1.000 kr.");
-        assert_eq!(kr(-0.3, Lang::Da), "0 kr.");
-        assert_eq!(int(100_000.0, Lang::Da), "100.000");
-    }
 
     #[test]
     fn windows_1252_both_ways() {
@@ -197,13 +104,6 @@ mod tests {
             }
         }
         assert_eq!(cp1252_byte('−'), None);
-    }
-
-    #[test]
-    fn percentages() {
-        assert_eq!(pct(0.214, 1, Lang::Da), "21,4 %");
-        assert_eq!(pct(0.214, 1, Lang::En), "21.4%");
-        assert_eq!(dec(-0.0001, 2, Lang::Da), "0,00");
     }
 
     #[test]

@@ -182,7 +182,7 @@ proptest! {
         sc.interventions[0].uncertainty.success_rate = Some(Dist::Uniform { min: s0, max: s0 });
         sc.interventions[0].uncertainty.costs = Some(Dist::Fixed { value: 1.0 });
         let o = soem::analysis::mc::Options { draws: 500, seed, interval: 0.9, confidence: None, by_year: false };
-        let r = &soem::analysis::mc::run(&sc, "kb", &o, &|_| {}).expect("mc")[0];
+        let r = &soem::analysis::mc::run(&sc, "kb", &o, &soem::observer::Quiet).expect("mc")[0];
         let c = calculate(&sc, &sc.interventions[0]);
         for (key, st) in &r.pv.0 {
             let want = *c.pv.get(key).expect("pv");
@@ -203,7 +203,7 @@ proptest! {
         let o = soem::analysis::mc::Options { draws: 5000, seed, interval: 0.9, confidence: Some(0.8), by_year: true };
         let json = |n: usize| {
             let pool = rayon::ThreadPoolBuilder::new().num_threads(n).build().expect("pool");
-            pool.install(|| serde_json::to_string(&soem::analysis::mc::run(&sc, "kb", &o, &|_| {}).expect("mc")).expect("json"))
+            pool.install(|| serde_json::to_string(&soem::analysis::mc::run(&sc, "kb", &o, &soem::observer::Quiet).expect("mc")).expect("json"))
         };
         prop_assert_eq!(json(1), json(2));
     }
@@ -220,7 +220,7 @@ proptest! {
             iv.uncertainty.costs = Some(Dist::Uniform { min: 0.8, max: 1.3 });
         }
         let o = soem::analysis::mc::Options { draws: 2000, seed, interval: 0.9, confidence: None, by_year: false };
-        let c = soem::analysis::mc::compare(&sc, "kb", &o, &|_| {}).expect("compare");
+        let c = soem::analysis::mc::compare(&sc, "kb", &o, &soem::observer::Quiet).expect("compare");
         let pair = &c.pairs[0];
         prop_assert_eq!(pair.p_a_better, 0.5);
         prop_assert_eq!(pair.overlap_share, 1.0);

@@ -10,8 +10,10 @@
 use rayon::prelude::*;
 use serde::Serialize;
 
+use crate::error::AnalysisError;
 use crate::kb::KnowledgeBase;
 use crate::model::{Linear, break_even_index};
+use crate::observer::Observer;
 use crate::scenario::vary::{Dimension, Param, Value};
 use crate::scenario::{Intervention, Scenario};
 
@@ -202,13 +204,14 @@ fn variant(
     sc: &Scenario,
     kb: &KnowledgeBase,
     edits: &[(&Param, &Value)],
-) -> Result<Scenario, String> {
+) -> Result<Scenario, AnalysisError> {
     if edits.is_empty() {
         return Ok(sc.clone());
     }
     let text = std::fs::read_to_string(&sc.path)
-        .map_err(|e| format!("reading {} again: {e}", sc.path.display()))?;
-    let mut doc: toml::Table = toml::from_str(&text).map_err(|e| e.to_string())?;
+        .map_err(|e| AnalysisError::Invalid(format!("reading {} again: {e}", sc.path.display())))?;
+    let mut doc: toml::Table =
+        toml::from_str(&text).map_err(|e| AnalysisError::Invalid(e.to_string()))?;
     let what: Vec<String> = edits
         .iter()
         .map(|(p, v)| {
@@ -255,33 +258,42 @@ fn variant(
             _ => {}
         }
     }
-    let text = toml::to_string(&doc).map_err(|e| e.to_string())?;
-    crate::scenario::parse(&sc.path, &text, kb)
-        .map_err(|e| format!("the grid point with {}: {e}", what.join(", ")))
+    let text = toml::to_string(&doc).map_err(|e| AnalysisError::Invalid(e.to_string()))?;
+    crate::scenario::parse_with(&sc.path, &text, kb, &sc.limits).map_err(|e| {
+        AnalysisError::Invalid(format!("the grid point with {}: {e}", what.join(", ")))
+    })
 }
 
-/// Runs a grid over every intervention of the scenario.
+/// Runs a grid over every intervention of the scenario; `observer` can stop it between points.
 pub fn run(
     sc: &Scenario,
     kb: &KnowledgeBase,
     dims: &[Dimension],
-) -> Result<Vec<GridResult>, String> {
+    observer: &dyn Observer,
+) -> Result<Vec<GridResult>, AnalysisError> {
     if dims.is_empty() {
-        return Err(
+        return Err(AnalysisError::Invalid(
             "no dimensions: give --vary NAME=SPEC (or declare [[grid]] in the file)".into(),
-        );
+        ));
     }
     let points = dims
         .iter()
         .try_fold(1u64, |acc, d| acc.checked_mul(d.values.len() as u64))
         .unwrap_or(u64::MAX);
-    crate::limits::GRID_POINTS
-        .check(points)
-        .map_err(|e| format!("the grid: {e} (or use fewer values or larger steps)"))?;
+    sc.limits
+        .check(&crate::limits::GRID_POINTS, points)
+        .map_err(|e| {
+            AnalysisError::Invalid(format!(
+                "the grid: {e} (or use fewer values or larger steps)"
+            ))
+        })?;
     let points = points as usize;
     for (i, d) in dims.iter().enumerate() {
         if dims[..i].iter().any(|e| e.param == d.param) {
-            return Err(format!("{} is varied twice", d.name));
+            return Err(AnalysisError::Invalid(format!(
+                "{} is varied twice",
+                d.name
+            )));
         }
     }
     // structural combinations, in mixed-radix order of the structural dimensions
@@ -311,12 +323,12 @@ pub fn run(
             if let Param::AreaFactor(a) = &d.param
                 && !evals.iter().any(|e| e.areas.contains(a))
             {
-                return Err(format!(
+                return Err(AnalysisError::Invalid(format!(
                     "{}: intervention {} has no items in area \"{a}\" (its areas: {})",
                     d.name,
                     iv.id,
                     evals[0].areas.join(", ")
-                ));
+                )));
             }
         }
         let k_n = evals[0].keys.len();
@@ -332,7 +344,7 @@ pub fn run(
                 let c = structural
                     .iter()
                     .fold(0, |acc, d| acc * radices[*d] + coords[*d]);
-                if crate::interrupt::requested() {
+                if observer.cancelled() {
                     return;
                 }
                 let e = &evals[c];
@@ -362,7 +374,7 @@ pub fn run(
                 e.pv(&p, pv);
                 *be = e.break_even(&p);
             });
-        crate::interrupt::check()?;
+        observer.check()?;
         out.push(GridResult {
             id: iv.id.clone(),
             dimensions: dims.to_vec(),
@@ -521,7 +533,7 @@ mod tests {
         .iter()
         .map(|s| parse(s).unwrap())
         .collect();
-        let r = &run(&sc, &kb, &dims).unwrap()[0];
+        let r = &run(&sc, &kb, &dims, &crate::observer::Quiet).unwrap()[0];
         assert_eq!(r.points, 32);
         let iv = &sc.interventions[0];
         let mean_n = iv.participants.iter().sum::<f64>() / iv.participants.len() as f64;
@@ -562,7 +574,7 @@ mod tests {
             .iter()
             .map(|s| parse(s).unwrap())
             .collect();
-        let r = &run(&sc, &kb, &dims).unwrap()[0];
+        let r = &run(&sc, &kb, &dims, &crate::observer::Quiet).unwrap()[0];
         for (i, rate) in [0.02, 0.04].iter().enumerate() {
             let mut sc2 = sc.clone();
             sc2.settings.discount_rate = *rate;
@@ -572,7 +584,7 @@ mod tests {
         }
         // an alternative target group is looked up in the knowledge base
         let alt = [parse("target_group=hjemloese,boern-angst-depression-6-13").unwrap()];
-        let r = &run(&sc, &kb, &alt).unwrap()[0];
+        let r = &run(&sc, &kb, &alt, &crate::observer::Quiet).unwrap()[0];
         assert_ne!(r.pv[0], r.pv[r.keys.len()]);
         assert!(
             (r.pv[0]
@@ -589,14 +601,25 @@ mod tests {
     fn bad_grids_are_refused() {
         let (kb, sc) = setup("cti");
         let twice = [parse("period=5").unwrap(), parse("period=6").unwrap()];
-        assert!(run(&sc, &kb, &twice).unwrap_err().contains("twice"));
+        assert!(
+            run(&sc, &kb, &twice, &crate::observer::Quiet)
+                .unwrap_err()
+                .to_string()
+                .contains("twice")
+        );
         let area = [parse("consequence_factor:nowhere=1").unwrap()];
         assert!(
-            run(&sc, &kb, &area)
+            run(&sc, &kb, &area, &crate::observer::Quiet)
                 .unwrap_err()
+                .to_string()
                 .contains("no items in area")
         );
-        assert!(run(&sc, &kb, &[]).unwrap_err().contains("--vary"));
+        assert!(
+            run(&sc, &kb, &[], &crate::observer::Quiet)
+                .unwrap_err()
+                .to_string()
+                .contains("--vary")
+        );
     }
 
     #[test]

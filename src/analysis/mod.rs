@@ -1,6 +1,7 @@
 //! Analysis drivers around the base calculator. Each takes the checked scenario and returns a
 //! serde result struct; no printing, no paths.
 
+pub mod decision;
 pub mod grid;
 pub mod mc;
 pub mod require;
@@ -24,9 +25,9 @@ pub fn exercise(sc: &crate::scenario::Scenario) -> usize {
         confidence: Some(0.8),
         by_year: true,
     };
-    let _ = mc::run(sc, "fuzz", &opt, &|_| {});
+    let _ = mc::run(sc, "fuzz", &opt, &crate::observer::Quiet);
     if sc.interventions.len() >= 2 {
-        return mc::compare(sc, "fuzz", &opt, &|_| {}).map_or(0, |c| c.pairs.len());
+        return mc::compare(sc, "fuzz", &opt, &crate::observer::Quiet).map_or(0, |c| c.pairs.len());
     }
     0
 }

@@ -8,6 +8,7 @@
 
 use serde::Serialize;
 
+use crate::error::AnalysisError;
 use crate::model::{Keyed, Prepared, calculate};
 use crate::scenario::{Intervention, Scenario};
 
@@ -25,6 +26,31 @@ pub enum Target {
     Match(String),
 }
 
+/// What a required success rate means for the decision.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reading {
+    /// No rate reaches the target: the intervention gains nothing for this actor.
+    NoGain,
+    /// s* > 100 %: no success rate in [0, 1] reaches the target.
+    Unattainable,
+    /// s* ≤ 0: the target is met even with no success.
+    MetWithoutSuccess,
+    /// 0 < s* ≤ 100 %: the target needs a success rate of at least s*.
+    Needs,
+}
+
+impl Reading {
+    /// The reading of a required rate (`None`: no rate reaches the target).
+    pub fn of(rate: Option<f64>) -> Reading {
+        match rate {
+            None => Reading::NoGain,
+            Some(s) if s > 1.0 => Reading::Unattainable,
+            Some(s) if s <= 0.0 => Reading::MetWithoutSuccess,
+            Some(_) => Reading::Needs,
+        }
+    }
+}
+
 /// One actor's requirement.
 #[derive(Debug, Clone, Serialize)]
 pub struct Requirement {
@@ -38,7 +64,7 @@ pub struct Requirement {
     pub pv_at_zero: f64,
     /// s* > 1: no success rate in [0, 1] reaches the target.
     pub unattainable: bool,
-    /// s* < 0: the target is met even with no success.
+    /// s* < 0: the target is met even with no success (SPEC §4.1).
     pub met_without_success: bool,
     /// PV computed by the full calculator at s* (should equal `target`).
     pub check_pv: Option<f64>,
@@ -93,7 +119,7 @@ fn affine(sc: &Scenario, iv: &Intervention) -> (Prepared, Affine) {
     let at0 = p.net(0.0);
     let at1 = p.net(1.0);
     let n = sc.settings.actors.len();
-    let mut keys = vec!["total".to_string()];
+    let mut keys = vec![crate::model::TOTAL.to_string()];
     keys.extend(sc.settings.actors.iter().cloned());
     let mut slope = vec![vec![0.0; p.len]; n + 1];
     let mut intercept = vec![vec![0.0; p.len]; n + 1];
@@ -135,16 +161,16 @@ fn sums(p: &Prepared, a: &Affine, inside: impl Fn(i32) -> bool) -> Vec<(f64, f64
 }
 
 /// Runs the requirement analysis for every intervention of the scenario.
-pub fn run(sc: &Scenario, target: &Target) -> Result<Vec<RequireResult>, String> {
+pub fn run(sc: &Scenario, target: &Target) -> Result<Vec<RequireResult>, AnalysisError> {
     // the matched intervention's PV per key, over any period
     let matched = match target {
         Target::Match(id) => {
             let Some(other) = sc.interventions.iter().find(|i| &i.id == id) else {
                 let ids: Vec<&str> = sc.interventions.iter().map(|i| i.id.as_str()).collect();
-                return Err(format!(
+                return Err(AnalysisError::Invalid(format!(
                     "--match {id}: no intervention with that id in the file (its ids: {})",
                     ids.join(", ")
-                ));
+                )));
             };
             Some(other)
         }
@@ -189,7 +215,9 @@ pub fn run(sc: &Scenario, target: &Target) -> Result<Vec<RequireResult>, String>
                     target: targets[k],
                     slope: g,
                     pv_at_zero: pv0,
-                    unattainable: s.is_some_and(|s| s > 1.0),
+                    // SPEC §4.1's flags: s* > 1 and s* < 0 (the reading also calls s* = 0,
+                    // the target reached exactly with no success, "met without success")
+                    unattainable: Reading::of(s) == Reading::Unattainable,
                     met_without_success: s.is_some_and(|s| s < 0.0),
                     check_pv,
                 },

@@ -10,6 +10,7 @@
 
 use serde::Serialize;
 
+use crate::error::AnalysisError;
 use crate::model::Linear;
 use crate::scenario::{Intervention, Scenario};
 
@@ -32,7 +33,7 @@ impl Default for Options {
             delta: 0.2,
             success_points: 0.05,
             discount: Some((0.02, 0.06)),
-            key: "total".into(),
+            key: crate::model::TOTAL.into(),
         }
     }
 }
@@ -121,15 +122,15 @@ fn bar(name: String, label: String, kind: BarKind, inputs: (f64, f64), pvs: (f64
 }
 
 /// The tornado of one intervention.
-pub fn tornado(sc: &Scenario, iv: &Intervention, opt: &Options) -> Result<Tornado, String> {
+pub fn tornado(sc: &Scenario, iv: &Intervention, opt: &Options) -> Result<Tornado, AnalysisError> {
     let lin = Linear::new(&sc.settings, iv);
     let k = lin.keys.iter().position(|k| *k == opt.key).ok_or_else(|| {
-        format!(
+        AnalysisError::Invalid(format!(
             "--actor {}: not an actor of this scenario{} (its keys: {})",
             opt.key,
             crate::text::did_you_mean(&opt.key, lin.keys.iter().map(String::as_str)),
             lin.keys.join(", ")
-        )
+        ))
     })?;
     let s = iv.success_rate;
     let ones = vec![1.0; lin.items()];
@@ -220,19 +221,19 @@ pub fn tornado(sc: &Scenario, iv: &Intervention, opt: &Options) -> Result<Tornad
 }
 
 /// Tornados for every intervention of the scenario.
-pub fn run(sc: &Scenario, opt: &Options) -> Result<Vec<Tornado>, String> {
+pub fn run(sc: &Scenario, opt: &Options) -> Result<Vec<Tornado>, AnalysisError> {
     if !(opt.delta.is_finite() && opt.delta >= 0.0) {
-        return Err(format!(
+        return Err(AnalysisError::Invalid(format!(
             "--delta must be a share ≥ 0 such as 0.2 (for ±20 %), got {}",
             opt.delta
-        ));
+        )));
     }
     if let Some((a, b)) = opt.discount
         && !(a.is_finite() && b.is_finite() && a > -1.0 && b > -1.0)
     {
-        return Err(format!(
+        return Err(AnalysisError::Invalid(format!(
             "--discount needs two rates above −1 such as 0.02,0.06, got {a},{b}"
-        ));
+        )));
     }
     sc.interventions
         .iter()
@@ -331,6 +332,6 @@ mod tests {
             key: "kommunen".into(),
             ..Options::default()
         };
-        assert!(run(&sc, &bad).unwrap_err().contains("kommune"));
+        assert!(run(&sc, &bad).unwrap_err().to_string().contains("kommune"));
     }
 }

@@ -1,77 +1,46 @@
-//! `soem calc`: renders [`Calculation`]s as text, JSON (SPEC §7) or CSV.
+//! `soem calc`: the calculator's results as text, JSON (SPEC §7) or CSV.
 
-use anyhow::Result;
-use polars::prelude::*;
-
-use super::Format;
-use super::table::{actor_label, new as table};
+use crate::export::Export;
 use crate::kb::KnowledgeBase;
 use crate::model::{Calculation, calculate};
+use crate::present::format::Lang;
+use crate::present::table::Table;
+use crate::present::view::calc as view;
+use crate::present::words;
 use crate::scenario::Scenario;
-use crate::text::{Lang, kr, pct};
 
-/// Runs the calculator on every intervention and renders the results.
-pub fn run(sc: &Scenario, kb: &KnowledgeBase, format: Format, lang: Lang) -> Result<String> {
-    let results: Vec<Calculation> = sc
-        .interventions
-        .iter()
-        .map(|iv| calculate(sc, iv))
-        .collect();
-    match format {
-        Format::Json => Ok(serde_json::to_string_pretty(&results)? + "\n"),
-        Format::Csv => csv(&results),
-        Format::Text => Ok(text(sc, kb, &results, lang)),
+/// The calculator's result for every intervention of a scenario.
+pub struct Calc<'a> {
+    sc: &'a Scenario,
+    kb: &'a KnowledgeBase,
+    results: Vec<Calculation>,
+}
+
+/// Runs the calculator on every intervention.
+pub fn run<'a>(sc: &'a Scenario, kb: &'a KnowledgeBase) -> Calc<'a> {
+    Calc {
+        sc,
+        kb,
+        results: sc
+            .interventions
+            .iter()
+            .map(|iv| calculate(sc, iv))
+            .collect(),
     }
 }
 
-/// The results in long format: intervention, table, key, year, value.
-pub fn long_frame(results: &[Calculation]) -> Result<DataFrame> {
-    let mut iv = Vec::new();
-    let mut tab = Vec::new();
-    let mut key = Vec::new();
-    let mut year: Vec<Option<i32>> = Vec::new();
-    let mut value: Vec<Option<f64>> = Vec::new();
-    let mut push = |i: &str, t: &str, k: &str, y: Option<i32>, v: Option<f64>| {
-        iv.push(crate::text::cell_safe(i));
-        tab.push(t.to_string());
-        key.push(crate::text::cell_safe(k));
-        year.push(y);
-        value.push(v);
-    };
-    for r in results {
-        for (k, series) in &r.net.0 {
-            for (y, v) in r.years.iter().zip(series) {
-                push(&r.id, "net", k, Some(*y), Some(*v));
-            }
-        }
-        for a in &r.areas {
-            for (y, v) in r.years.iter().zip(&a.net) {
-                push(&r.id, "net_by_area", &a.area, Some(*y), Some(*v));
-            }
-        }
-        for (k, v) in &r.pv.0 {
-            push(&r.id, "pv", k, None, Some(*v));
-        }
-        for (k, v) in &r.break_even_year.0 {
-            push(&r.id, "break_even_year", k, *v, v.map(f64::from));
-        }
+impl Export for Calc<'_> {
+    fn json(&self) -> serde_json::Result<String> {
+        Ok(serde_json::to_string_pretty(&self.results)? + "\n")
     }
-    Ok(DataFrame::new_infer_height(vec![
-        Column::new("intervention".into(), iv),
-        Column::new("table".into(), tab),
-        Column::new("key".into(), key),
-        Column::new("year".into(), year),
-        Column::new("value".into(), value),
-    ])?)
-}
 
-fn csv(results: &[Calculation]) -> Result<String> {
-    let mut df = long_frame(results)?;
-    let mut buf = Vec::new();
-    CsvWriter::new(&mut buf)
-        .include_header(true)
-        .finish(&mut df)?;
-    Ok(String::from_utf8(buf)?)
+    fn table(&self) -> Table {
+        view::long(&self.results)
+    }
+
+    fn text(&self, lang: Lang) -> String {
+        text(self.sc, self.kb, &self.results, lang)
+    }
 }
 
 fn text(sc: &Scenario, kb: &KnowledgeBase, results: &[Calculation], lang: Lang) -> String {
@@ -92,113 +61,18 @@ fn text(sc: &Scenario, kb: &KnowledgeBase, results: &[Calculation], lang: Lang) 
             );
         }
         let n: f64 = iv.participants.iter().sum();
-        out += &format!(
-            "{} {} · {} {} · {}-{} · {} {} · {} {}–{}\n\n",
-            crate::text::int(n, lang),
-            lang.t("deltagere", "participants"),
-            lang.t("succesrate", "success rate"),
-            pct(r.success_rate, 1, lang),
-            r.price_year,
-            lang.t("priser", "prices"),
-            lang.t("diskonteringsrente", "discount rate"),
-            pct(r.discount_rate, 1, lang),
-            lang.t("resultatperiode", "result period"),
-            r.result_period[0],
-            r.result_period[1]
-        );
-        out += &format!(
-            "{} ({}-{}, {})\n",
-            lang.t("Nettogevinst pr. år, kr.", "Net gain per year, DKK"),
-            r.price_year,
-            lang.t("priser", "prices"),
-            lang.t(
-                "ikke tilbagediskonteret; * = i resultatperioden",
-                "undiscounted; * = in the result period"
-            )
-        );
-        let mut header = vec![lang.t("År", "Year").to_string()];
-        header.extend(r.net.keys().map(|k| actor_label(k, lang)));
-        let rows = r
-            .years
-            .iter()
-            .enumerate()
-            .map(|(t, y)| {
-                let mark = if *y >= r.result_period[0] && *y <= r.result_period[1] {
-                    "*"
-                } else {
-                    " "
-                };
-                let mut row = vec![format!("{y}{mark}")];
-                row.extend(r.net.0.iter().map(|(_, v)| kr(v[t], lang)));
-                row
-            })
-            .collect();
-        out += &table(header, rows, 1);
-
-        out += &format!(
-            "\n{} {}–{} ({} {}) {}\n",
-            lang.t("Nutidsværdi", "Present value"),
-            r.result_period[0],
-            r.result_period[1],
-            lang.t("tilbagediskonteret til", "discounted to"),
-            r.price_year,
-            lang.t("og break-even", "and break-even")
-        );
-        let header = vec![
-            lang.t("Aktør", "Actor").to_string(),
-            lang.t("Nutidsværdi", "Present value").to_string(),
-            lang.t("Break-even", "Break-even").to_string(),
-        ];
-        let rows =
-            r.pv.0
-                .iter()
-                .zip(&r.break_even_year.0)
-                .zip(&r.break_even_years_since_start.0)
-                .map(|(((k, pv), (_, be)), (_, since))| {
-                    let be = match (be, since) {
-                        (Some(y), Some(s)) => format!("{y} ({} {s})", lang.t("år", "year")),
-                        _ => lang
-                            .t("ingen i horisonten", "none in the horizon")
-                            .to_string(),
-                    };
-                    vec![actor_label(k, lang), kr(*pv, lang), be]
-                })
-                .collect();
-        out += &table(header, rows, 1);
-
-        out += &format!(
-            "\n{} {}–{}\n",
-            lang.t("Nutidsværdi pr. område", "Present value per area"),
-            r.result_period[0],
-            r.result_period[1]
-        );
-        let mut header = vec![lang.t("Område", "Area").to_string()];
-        header.extend(r.pv.keys().map(|k| actor_label(k, lang)));
-        let rows = r
-            .areas
-            .iter()
-            .map(|a| {
-                let mut row = vec![a.area.clone()];
-                row.extend(a.pv.0.iter().map(|(_, v)| kr(*v, lang)));
-                row
-            })
-            .collect();
-        out += &table(header, rows, 1);
-        if !r.illustrative.is_empty() {
-            out += &format!(
-                "\n{}\n",
-                lang.t(
-                    "OBS: beregningen bruger illustrative tal (ikke fra SØM's referencemateriale):",
-                    "NOTE: this result uses illustrative numbers (not from the SØM reference material):"
-                )
-            );
-            for l in &r.illustrative {
-                let what = match (l.consequences, l.prices) {
-                    (true, true) => lang.t("konsekvenser og priser", "consequences and prices"),
-                    (true, false) => lang.t("konsekvenser", "consequences"),
-                    _ => lang.t("priser", "prices"),
-                };
-                out += &format!("  - {} ({}): {what}\n", l.name, l.item);
+        out += &format!("{}\n\n", view::settings_line(r, n, lang));
+        for (i, t) in view::tables(r, lang).iter().enumerate() {
+            if i > 0 {
+                out += "\n";
+            }
+            out += &super::titled_text(t, lang);
+        }
+        let lines = view::illustrative(r, lang);
+        if !lines.is_empty() {
+            out += &format!("\n{}\n", words::illustrative_heading(lang));
+            for l in lines {
+                out += &format!("  - {l}\n");
             }
         }
         out += "\n";
@@ -206,7 +80,7 @@ fn text(sc: &Scenario, kb: &KnowledgeBase, results: &[Calculation], lang: Lang) 
     if !sc.warnings.is_empty() {
         out += &format!("{}\n", lang.t("Advarsler:", "Warnings:"));
         for w in &sc.warnings {
-            out += &format!("  - {w}\n");
+            out += &format!("  - {}\n", words::warning(w, lang));
         }
     }
     out

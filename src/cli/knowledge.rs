@@ -3,10 +3,12 @@
 use anyhow::{Result, bail};
 use serde_json::json;
 
-use super::table::csv;
-use super::{Format, KnowledgeCmd};
+use super::KnowledgeCmd;
+use crate::export::Export;
 use crate::kb::KnowledgeBase;
-use crate::text::{Lang, dec, int};
+use crate::present::format::Lang;
+use crate::present::table::Table;
+use crate::present::view::knowledge as view;
 
 fn group_or_error<'a>(kb: &'a KnowledgeBase, id: &str) -> Result<&'a crate::kb::TargetGroup> {
     match kb.group(id) {
@@ -18,121 +20,58 @@ fn group_or_error<'a>(kb: &'a KnowledgeBase, id: &str) -> Result<&'a crate::kb::
     }
 }
 
-fn render(
-    format: Format,
-    header: Vec<String>,
-    rows: Vec<Vec<String>>,
+/// A knowledge-base listing: its table, its JSON, and the text above the table (if any).
+pub struct Listing {
+    table: Table,
     json: serde_json::Value,
-) -> Result<String> {
-    Ok(match format {
-        Format::Json => serde_json::to_string_pretty(&json)? + "\n",
-        Format::Csv => csv(&header, &rows),
-        Format::Text => numbers_right(header, rows),
+    intro: String,
+    /// Whether an empty table is shown (with its header) or left out.
+    show_empty: bool,
+}
+
+impl Export for Listing {
+    fn json(&self) -> serde_json::Result<String> {
+        Ok(serde_json::to_string_pretty(&self.json)? + "\n")
+    }
+
+    fn table(&self) -> Table {
+        self.table.clone()
+    }
+
+    fn text(&self, lang: Lang) -> String {
+        if self.table.rows.is_empty() && !self.show_empty {
+            return self.intro.clone();
+        }
+        format!("{}{}", self.intro, self.table.to_text(lang))
+    }
+}
+
+fn render(table: Table, json: serde_json::Value) -> Result<Listing> {
+    Ok(Listing {
+        table,
+        json,
+        intro: String::new(),
+        show_empty: true,
     })
 }
 
-/// A text table with the columns that hold only numbers (Danish or English notation, blanks
-/// allowed) right-aligned and the text columns left-aligned.
-fn numbers_right(header: Vec<String>, rows: Vec<Vec<String>>) -> String {
-    let numeric = |c: usize| {
-        rows.iter().all(|r| {
-            r.get(c).is_none_or(|v| {
-                let v = v.trim();
-                v.is_empty()
-                    || v.chars()
-                        .all(|ch| ch.is_ascii_digit() || "-−+.,% ".contains(ch))
-            })
-        })
-    };
-    let right: Vec<bool> = (0..header.len()).map(numeric).collect();
-    super::table::aligned(header, rows, &right)
-}
-
 /// Runs a `knowledge` subcommand.
-pub fn run(kb: &KnowledgeBase, what: &KnowledgeCmd, format: Format, lang: Lang) -> Result<String> {
-    let h = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+pub fn run(kb: &KnowledgeBase, what: &KnowledgeCmd, lang: Lang) -> Result<Listing> {
     match what {
-        KnowledgeCmd::Tables => {
-            let rows = kb.tables.iter().map(|t| t.cells(lang)).collect();
-            render(
-                format,
-                h(&[
-                    lang.t("tabel", "table"),
-                    lang.t("fra", "from"),
-                    lang.t("format", "format"),
-                    lang.t("rækker", "rows"),
-                ]),
-                rows,
-                json!({"dir": kb.dir, "hash": kb.hash, "tables": kb.tables}),
-            )
-        }
-        KnowledgeCmd::Groups => {
-            let rows = kb
-                .target_groups
-                .iter()
-                .map(|g| {
-                    let goals: Vec<String> =
-                        kb.goals_of(&g.id).iter().map(|s| s.id.clone()).collect();
-                    let n: usize = goals
-                        .iter()
-                        .map(|s| kb.consequences_of(&g.id, s).len())
-                        .sum();
-                    vec![
-                        g.id.clone(),
-                        g.name.clone(),
-                        g.theme.clone(),
-                        g.age_band.clone(),
-                        goals.join(", "),
-                        n.to_string(),
-                    ]
-                })
-                .collect();
-            render(
-                format,
-                h(&[
-                    "id",
-                    lang.t("navn", "name"),
-                    lang.t("tema", "theme"),
-                    lang.t("alder", "age"),
-                    lang.t("succesmål", "success goals"),
-                    lang.t("konsekvenser", "items"),
-                ]),
-                rows,
-                json!(
-                    kb.target_groups
-                        .iter()
-                        .map(|g| json!({"group": g, "success_goals": kb.goals_of(&g.id)}))
-                        .collect::<Vec<_>>()
-                ),
-            )
-        }
-        KnowledgeCmd::Items => {
-            let rows = kb
-                .items
-                .iter()
-                .map(|i| {
-                    vec![
-                        i.id.clone(),
-                        i.name.clone(),
-                        i.area.clone(),
-                        i.unit.clone(),
-                        format!("{:?}", i.kind).to_lowercase(),
-                    ]
-                })
-                .collect();
-            render(
-                format,
-                h(&[
-                    "id",
-                    lang.t("navn", "name"),
-                    lang.t("område", "area"),
-                    lang.t("enhed", "unit"),
-                    lang.t("art", "kind"),
-                ]),
-                rows,
-                json!(kb.items),
-            )
-        }
+        KnowledgeCmd::Tables => render(
+            view::sources(&kb.tables, lang),
+            json!({"dir": kb.dir, "hash": kb.hash, "tables": kb.tables}),
+        ),
+        KnowledgeCmd::Groups => render(
+            view::groups(kb, lang),
+            json!(
+                kb.target_groups
+                    .iter()
+                    .map(|g| json!({"group": g, "success_goals": kb.goals_of(&g.id)}))
+                    .collect::<Vec<_>>()
+            ),
+        ),
+        KnowledgeCmd::Items => render(view::items(kb, lang), json!(kb.items)),
         KnowledgeCmd::Prices { group } => {
             if let Some(g) = group {
                 group_or_error(kb, g)?;
@@ -148,34 +87,7 @@ pub fn run(kb: &KnowledgeBase, what: &KnowledgeCmd, format: Format, lang: Lang) 
                     }
                 })
                 .collect();
-            let rows = list
-                .iter()
-                .map(|p| {
-                    vec![
-                        p.target_group.clone().unwrap_or_else(|| "*".into()),
-                        p.item.clone(),
-                        int(p.amounts[0], lang),
-                        int(p.amounts[1], lang),
-                        int(p.amounts[2], lang),
-                        p.price_year.to_string(),
-                        p.source.clone(),
-                    ]
-                })
-                .collect();
-            render(
-                format,
-                h(&[
-                    lang.t("målgruppe", "target group"),
-                    "item",
-                    "kommune",
-                    "region",
-                    "stat",
-                    lang.t("prisår", "price year"),
-                    lang.t("kilde", "source"),
-                ]),
-                rows,
-                json!(list),
-            )
+            render(view::prices(&list, lang), json!(list))
         }
         KnowledgeCmd::Studies { group } => {
             if let Some(g) = group {
@@ -186,152 +98,46 @@ pub fn run(kb: &KnowledgeBase, what: &KnowledgeCmd, format: Format, lang: Lang) 
                 .iter()
                 .filter(|s| group.as_ref().is_none_or(|g| &s.target_group == g))
                 .collect();
-            let rows = list
-                .iter()
-                .map(|s| {
-                    vec![
-                        s.target_group.clone(),
-                        s.intervention.clone(),
-                        s.outcome.clone(),
-                        s.design.clone(),
-                        s.quality.clone(),
-                        dec(s.effect_size, 2, lang),
-                        int(s.n, lang),
-                        s.country.clone(),
-                        s.source.clone(),
-                    ]
-                })
-                .collect();
-            render(
-                format,
-                h(&[
-                    lang.t("målgruppe", "target group"),
-                    lang.t("indsats", "intervention"),
-                    lang.t("effektmål", "outcome"),
-                    "design",
-                    lang.t("kvalitet", "quality"),
-                    "d",
-                    "n",
-                    lang.t("land", "country"),
-                    lang.t("kilde", "source"),
-                ]),
-                rows,
-                json!(list),
-            )
+            render(view::studies(&list, lang), json!(list))
         }
-        KnowledgeCmd::Show { id } => show(kb, id, format, lang),
+        KnowledgeCmd::Show { id } => show(kb, id, lang),
     }
 }
 
-fn show(kb: &KnowledgeBase, id: &str, format: Format, lang: Lang) -> Result<String> {
+fn show(kb: &KnowledgeBase, id: &str, lang: Lang) -> Result<Listing> {
     let g = group_or_error(kb, id)?;
     let goals = kb.goals_of(id);
     let mut cons = Vec::new();
     for goal in &goals {
         for c in kb.consequences_of(id, &goal.id) {
-            let price = kb.price(id, &c.item);
-            cons.push((goal.id.clone(), c, price));
+            cons.push(json!({"success_goal": goal.id, "item": c.item, "values": c.values, "price": kb.price(id, &c.item)}));
         }
     }
-    if format == Format::Json {
-        return Ok(serde_json::to_string_pretty(&json!({
-            "group": g,
-            "success_goals": goals,
-            "consequences": cons.iter().map(|(goal, c, p)| json!({"success_goal": goal, "item": c.item, "values": c.values, "price": p})).collect::<Vec<_>>(),
-        }))? + "\n");
-    }
-    let mut out = String::new();
-    if format == Format::Text {
-        out += &format!(
-            "{} ({})\n{}: {} · {}: {}\n{}: {}\n{}: {}\n",
-            g.name,
-            g.id,
-            lang.t("Tema", "Theme"),
-            g.theme,
-            lang.t("Alder", "Age"),
-            g.age_band,
-            lang.t("Definition", "Definition"),
-            g.definition,
-            lang.t("Kilde", "Source"),
-            g.source
-        );
-        for (k, v) in &g.characteristics {
-            out += &format!(
-                "  {k}: {}\n",
-                if *v >= 100.0 {
-                    int(*v, lang)
-                } else {
-                    dec(*v, 2, lang)
-                }
-            );
-        }
-        out += &format!("\n{}:\n", lang.t("Succesmål", "Success goals"));
-        for s in &goals {
-            out += &format!("  {} — {}: {}\n", s.id, s.name, s.definition);
-        }
-        if cons.is_empty() {
-            out += &format!(
-                "\n{}\n",
-                lang.t(
-                    "Ingen konsekvensestimater for denne målgruppe (kun litteraturoversigt).",
-                    "No consequence estimates for this group (effect studies only)."
-                )
-            );
-            return Ok(out);
-        }
-        out += &format!(
-            "\n{}\n",
+    let json = json!({
+        "group": g,
+        "success_goals": goals,
+        "consequences": cons,
+    });
+    let table = view::consequences(kb, id, lang);
+    let mut intro = view::group_text(kb, g, lang);
+    intro += &format!(
+        "\n{}\n",
+        if table.rows.is_empty() {
+            lang.t(
+                "Ingen konsekvensestimater for denne målgruppe (kun litteraturoversigt).",
+                "No consequence estimates for this group (effect studies only).",
+            )
+        } else {
             lang.t(
                 "Konsekvenser pr. deltager med succes (år 1..K) og priser pr. enhed",
-                "Consequences per successful participant (years 1..K) and prices per unit"
+                "Consequences per successful participant (years 1..K) and prices per unit",
             )
-        );
-    }
-    let header: Vec<String> = [
-        "succesmål",
-        "item",
-        "enhed",
-        "værdier",
-        "kommune",
-        "region",
-        "stat",
-        "prisår",
-        "kilde",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
-    let rows: Vec<Vec<String>> = cons
-        .iter()
-        .map(|(goal, c, p)| {
-            let unit = kb.item(&c.item).map(|i| i.unit.clone()).unwrap_or_default();
-            let vals = c
-                .values
-                .iter()
-                .map(|v| dec(v.value, 2, lang))
-                .collect::<Vec<_>>()
-                .join(" ");
-            let (k, r, s, y) = p.map_or(
-                (String::new(), String::new(), String::new(), String::new()),
-                |p| {
-                    (
-                        int(p.amounts[0], lang),
-                        int(p.amounts[1], lang),
-                        int(p.amounts[2], lang),
-                        p.price_year.to_string(),
-                    )
-                },
-            );
-            let src = c
-                .values
-                .first()
-                .map(|v| v.source.clone())
-                .unwrap_or_default();
-            vec![goal.clone(), c.item.clone(), unit, vals, k, r, s, y, src]
-        })
-        .collect();
-    match format {
-        Format::Csv => Ok(csv(&header, &rows)),
-        _ => Ok(out + &numbers_right(header, rows)),
-    }
+        }
+    );
+    Ok(Listing {
+        table,
+        json,
+        intro,
+        show_empty: false,
+    })
 }

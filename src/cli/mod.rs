@@ -4,35 +4,26 @@
 
 mod calc;
 mod grid;
+pub mod interrupt;
 mod knowledge;
 mod mc;
 mod new;
+mod progress;
 mod require;
-pub mod table;
-
-pub use require::sentence as require_sentence;
-pub mod tornado;
+mod tornado;
 
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Parser, Subcommand};
 
+use crate::export::Export;
+pub use crate::export::Format;
 use crate::kb::KnowledgeBase;
+use crate::limits::Limits;
+use crate::present::format::Lang;
+use crate::present::table::Table;
 use crate::scenario::Scenario;
-use crate::text::Lang;
-
-/// Output format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
-pub enum Format {
-    /// Readable tables for a terminal (default).
-    #[default]
-    Text,
-    /// JSON as SPEC §7 (for machines).
-    Json,
-    /// CSV in long format (one value per row), for spreadsheets.
-    Csv,
-}
 
 const AFTER: &str = "\
 Examples:
@@ -124,9 +115,9 @@ Examples:
         /// Scenario file (TOML, SPEC §5)
         file: PathBuf,
         /// A dimension NAME=FROM:TO:STEP or NAME=V1,V2,… (repeat for more dimensions)
-        #[arg(long = "vary", value_name = "NAME=SPEC", value_parser = crate::scenario::vary::parse)]
+        #[arg(long = "vary", value_name = "NAME=SPEC", value_parser = vary_arg)]
         vary: Vec<crate::scenario::vary::Dimension>,
-        /// Write every point to FILE (.csv, .parquet or .json) instead of printing
+        /// Write every point to FILE (.csv, .parquet, .json or .xlsx) instead of printing
         #[arg(long, value_name = "FILE", value_parser = table_file)]
         out: Option<PathBuf>,
         /// Replace FILE if it exists
@@ -204,8 +195,8 @@ wrote it (or with --force). The scenario file is never written to.")]
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
         /// What the result is for: the course's presentations
-        #[arg(long = "for", value_enum, default_value_t = crate::report::Purpose::All)]
-        purpose: crate::report::Purpose,
+        #[arg(long = "for", value_enum, default_value_t = crate::analysis::decision::Purpose::All)]
+        purpose: crate::analysis::decision::Purpose,
         /// Number of draws [default: the scenario's [monte_carlo] draws]
         #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(2..))]
         draws: Option<u64>,
@@ -327,35 +318,116 @@ pub fn knowledge_dir(flag: Option<&Path>) -> Option<PathBuf> {
         .then_some(local)
 }
 
+/// The limits in force: each [`crate::limits::Limit`]'s environment variable when it holds a
+/// whole number ≥ 1 (underscores allowed), and `SOEM_MAX_MEMORY_GB` when it holds a positive
+/// number; the defaults otherwise.
+pub fn limits() -> Limits {
+    let mut l = Limits::default();
+    for limit in crate::limits::ALL {
+        if let Some(v) = std::env::var(limit.env)
+            .ok()
+            .and_then(|v| v.trim().replace('_', "").parse::<u64>().ok())
+            .filter(|v| *v >= 1)
+        {
+            l = l.with(&limit, v);
+        }
+    }
+    if let Some(gb) = std::env::var(crate::limits::MEMORY_ENV)
+        .ok()
+        .and_then(|v| v.trim().parse::<f64>().ok())
+        .filter(|v| *v > 0.0)
+    {
+        l.memory_gb = gb;
+    }
+    l
+}
+
 /// Loads the knowledge base named by the flags.
 pub fn load_kb(cli: &Cli) -> Result<KnowledgeBase> {
     match knowledge_dir(cli.knowledge.as_deref()) {
-        Some(dir) => KnowledgeBase::load(&dir)
+        Some(dir) => KnowledgeBase::load_with(&dir, &limits())
             .with_context(|| format!("loading the knowledge base from {}", dir.display())),
         None => KnowledgeBase::shipped().context("loading the shipped knowledge base"),
     }
 }
 
-/// Loads and validates a scenario file.
+/// Loads and validates a scenario file within the limits in force.
 pub fn load_scenario(path: &Path, kb: &KnowledgeBase) -> Result<Scenario> {
-    Ok(crate::scenario::load(path, kb)?)
+    Ok(crate::scenario::load_with(path, kb, &limits())?)
+}
+
+/// A file a command wrote: what it says on the terminal, and `{"index": path}` style JSON.
+struct Wrote {
+    line: String,
+    json: serde_json::Value,
+    path: PathBuf,
+}
+
+impl Export for Wrote {
+    fn json(&self) -> serde_json::Result<String> {
+        Ok(serde_json::to_string_pretty(&self.json)? + "\n")
+    }
+
+    fn table(&self) -> Table {
+        let mut t = Table::new(
+            "wrote",
+            vec![crate::present::table::Column::new(
+                "file",
+                crate::present::table::Kind::Text,
+            )],
+        );
+        t.push(vec![crate::present::table::Cell::Text(
+            self.path.display().to_string(),
+        )]);
+        t
+    }
+
+    fn text(&self, _: Lang) -> String {
+        self.line.clone()
+    }
 }
 
 /// Runs the command line; returns what to print on standard output.
 pub fn run(cli: &Cli) -> Result<String> {
-    match &cli.command {
-        Command::Calc { file } => {
-            let kb = load_kb(cli)?;
-            let sc = load_scenario(file, &kb)?;
-            calc::run(&sc, &kb, cli.format, cli.lang)
+    let kb = load_kb(cli)?;
+    let sc = match cli.command.file() {
+        Some(file) => Some(load_scenario(file, &kb)?),
+        None => None,
+    };
+    let out = result(cli, &kb, sc.as_ref())?;
+    Ok(crate::export::render(out.as_ref(), cli.format, cli.lang)?)
+}
+
+impl Command {
+    /// The scenario file the command reads, if it reads one.
+    fn file(&self) -> Option<&Path> {
+        match self {
+            Command::Calc { file }
+            | Command::Require { file, .. }
+            | Command::Grid { file, .. }
+            | Command::Tornado { file, .. }
+            | Command::Mc { file, .. }
+            | Command::Compare { file, .. }
+            | Command::Report { file, .. } => Some(file),
+            Command::Knowledge { .. } | Command::New { .. } => None,
         }
+    }
+}
+
+/// Runs the command on the loaded knowledge base and scenario and returns its result.
+fn result<'a>(
+    cli: &Cli,
+    kb: &'a KnowledgeBase,
+    sc: Option<&'a Scenario>,
+) -> Result<Box<dyn Export + 'a>> {
+    let lang = cli.lang;
+    let scenario = || sc.context("the command reads a scenario file");
+    Ok(match &cli.command {
+        Command::Calc { .. } => Box::new(calc::run(scenario()?, kb)),
         Command::Require {
-            file,
-            target,
-            r#match,
+            target, r#match, ..
         } => {
-            let kb = load_kb(cli)?;
-            let sc = load_scenario(file, &kb)?;
+            let sc = scenario()?;
             let t = match (target, r#match) {
                 (Some(x), _) if !x.is_finite() => {
                     anyhow::bail!("--target must be a finite amount in kroner")
@@ -364,126 +436,157 @@ pub fn run(cli: &Cli) -> Result<String> {
                 (None, Some(id)) => crate::analysis::require::Target::Match(id.clone()),
                 (None, None) => crate::analysis::require::Target::BreakEven,
             };
-            require::run(&sc, &t, cli.format, cli.lang)
+            Box::new(require::run(sc, &t)?)
         }
         Command::Grid {
-            file,
-            vary,
-            out,
-            force,
+            vary, out, force, ..
         } => {
-            let dims = vary.clone();
-            let kb = load_kb(cli)?;
-            let sc = load_scenario(file, &kb)?;
-            grid::run(&sc, &kb, dims, out.as_deref(), *force, cli.format, cli.lang)
+            let sc = scenario()?;
+            let grids = grid::run(sc, kb, vary.clone(), &progress::Terminal::silent())?;
+            match out {
+                None => Box::new(grids),
+                Some(path) => {
+                    let exporter = crate::export::for_file(path).context(
+                        "--out: the file name must end in .csv, .parquet, .json or .xlsx",
+                    )?;
+                    let bytes = exporter.export(&grids, lang)?;
+                    crate::export::write_new_file(
+                        path,
+                        &bytes,
+                        *force,
+                        &progress::Terminal::silent(),
+                    )?;
+                    Box::new(Wrote {
+                        line: format!(
+                            "{} {} {} {}\n",
+                            lang.t("Skrev", "Wrote"),
+                            crate::present::format::int(grids.points() as f64, lang),
+                            lang.t("punkter til", "points to"),
+                            path.display()
+                        ),
+                        json: serde_json::json!({ "file": path, "points": grids.points() }),
+                        path: path.clone(),
+                    })
+                }
+            }
         }
         Command::Tornado {
-            file,
             delta,
             success_points,
             discount,
             actor,
+            ..
         } => {
-            let kb = load_kb(cli)?;
-            let sc = load_scenario(file, &kb)?;
             let opt = crate::analysis::tornado::Options {
                 delta: *delta,
                 success_points: *success_points,
                 discount: discount.0,
                 key: actor.clone(),
             };
-            tornado::run(&sc, &opt, cli.format, cli.lang)
+            Box::new(tornado::run(scenario()?, &opt)?)
         }
-        Command::Mc { file, mc: args } => {
-            let kb = load_kb(cli)?;
-            let sc = load_scenario(file, &kb)?;
-            mc::run(&sc, &kb.hash, &args.options(&sc), cli.format, cli.lang)
+        Command::Mc { mc: args, .. } => {
+            let sc = scenario()?;
+            let opt = args.options(sc);
+            let watch = progress::Terminal::monte_carlo(sc, opt.draws, cli.format);
+            let results = crate::analysis::mc::run(sc, &kb.hash, &opt, &watch)?;
+            Box::new(mc::Mc { sc, results })
         }
-        Command::Compare { file, mc: args } => {
-            let kb = load_kb(cli)?;
-            let sc = load_scenario(file, &kb)?;
-            mc::compare(&sc, &kb.hash, &args.options(&sc), cli.format, cli.lang)
+        Command::Compare { mc: args, .. } => {
+            let sc = scenario()?;
+            let opt = args.options(sc);
+            let watch = progress::Terminal::monte_carlo(sc, opt.draws, cli.format);
+            let comparison = crate::analysis::mc::compare(sc, &kb.hash, &opt, &watch)?;
+            Box::new(mc::Compare { sc, comparison })
         }
         Command::Report {
-            file,
             out,
             purpose,
             draws,
             seed,
             force,
+            ..
         } => {
-            let kb = load_kb(cli)?;
-            let sc = load_scenario(file, &kb)?;
+            let sc = scenario()?;
             let opt = crate::report::Options {
                 out: out
                     .clone()
-                    .unwrap_or_else(|| crate::report::default_dir(&sc)),
+                    .unwrap_or_else(|| crate::report::default_dir(sc)),
                 purpose: *purpose,
-                lang: cli.lang,
+                lang,
                 draws: draws.unwrap_or(sc.monte_carlo.draws),
                 seed: seed.unwrap_or(sc.monte_carlo.seed),
                 force: *force,
             };
-            let lock = crate::report::prepare(&opt).map_err(|e| anyhow::anyhow!(e))?;
-            let summary = crate::report::analyse(&sc, &kb, &opt).map_err(|e| anyhow::anyhow!(e))?;
+            let lock = crate::report::prepare(&opt)?;
+            let watch = progress::Terminal::monte_carlo(sc, opt.draws, cli.format);
+            let summary = crate::analysis::decision::analyse(
+                sc,
+                kb,
+                opt.purpose,
+                opt.draws,
+                opt.seed,
+                &watch,
+            )?;
+            drop(watch);
             let index =
-                crate::report::write(&sc, &summary, &opt, &lock).map_err(|e| anyhow::anyhow!(e))?;
-            if cli.format == Format::Json {
-                return Ok(
-                    serde_json::to_string_pretty(&serde_json::json!({ "index": index }))? + "\n",
-                );
-            }
-            Ok(format!(
-                "{} {}\n",
-                cli.lang.t("Skrev", "Wrote"),
-                index.display()
-            ))
+                crate::report::write(sc, &summary, &opt, &lock, &progress::Terminal::silent())?;
+            Box::new(Wrote {
+                line: format!("{} {}\n", lang.t("Skrev", "Wrote"), index.display()),
+                json: serde_json::json!({ "index": index }),
+                path: index,
+            })
         }
-        Command::Knowledge { what } => {
-            let kb = load_kb(cli)?;
-            knowledge::run(&kb, what, cli.format, cli.lang)
-        }
+        Command::Knowledge { what } => Box::new(knowledge::run(kb, what, lang)?),
         Command::New {
             target_group,
             success_goal,
             out,
             force,
         } => {
-            let kb = load_kb(cli)?;
-            let text = new::scenario(&kb, target_group, success_goal.as_deref())?;
+            let text = new::scenario(kb, target_group, success_goal.as_deref())?;
             match out {
-                None => Ok(text),
+                None => Box::new(Wrote {
+                    json: serde_json::json!({ "scenario": text }),
+                    line: text,
+                    path: PathBuf::new(),
+                }),
                 Some(path) => {
-                    crate::cli::write_new_file(path, text.as_bytes(), *force)?;
-                    Ok(format!(
-                        "{} {}\n",
-                        cli.lang.t("Skrev", "Wrote"),
-                        path.display()
-                    ))
+                    crate::export::write_new_file(
+                        path,
+                        text.as_bytes(),
+                        *force,
+                        &progress::Terminal::silent(),
+                    )?;
+                    Box::new(Wrote {
+                        line: format!("{} {}\n", lang.t("Skrev", "Wrote"), path.display()),
+                        json: serde_json::json!({ "file": path }),
+                        path: path.clone(),
+                    })
                 }
             }
         }
-    }
+    })
 }
 
-/// The line every text result that used illustrative numbers ends with (empty when none).
-pub fn illustrative_note(items: &[String], lang: Lang) -> String {
-    if items.is_empty() {
-        return String::new();
+/// A table for the terminal with its title on the line above (when it has one).
+fn titled_text(t: &Table, lang: Lang) -> String {
+    match &t.title {
+        Some(title) => format!("{title}\n{}", t.to_text(lang)),
+        None => t.to_text(lang),
     }
-    format!(
-        "{} {}\n",
-        lang.t(
-            "OBS: illustrative tal (ikke fra SØM's referencemateriale) i:",
-            "Note: illustrative numbers (not from the SØM reference material) in:"
-        ),
-        items.join(", ")
-    )
 }
 
 /// Two rates, or none (`tornado --discount`).
 #[derive(Debug, Clone, Copy)]
 pub struct RatePair(pub Option<(f64, f64)>);
+
+/// `--vary NAME=SPEC`, within the grid-point limit in force.
+fn vary_arg(
+    text: &str,
+) -> std::result::Result<crate::scenario::vary::Dimension, crate::scenario::vary::VaryError> {
+    crate::scenario::vary::parse_within(text, &limits())
+}
 
 /// `--discount`: two rates `a,b` (each from −0.5 to 1) or `none`.
 fn rate_pair(text: &str) -> std::result::Result<RatePair, String> {
@@ -504,17 +607,14 @@ fn rate_pair(text: &str) -> std::result::Result<RatePair, String> {
     }
 }
 
-/// `grid --out`: a file name ending in .csv, .parquet or .json.
+/// `grid --out`: a file name ending in .csv, .parquet, .json or .xlsx (one of the
+/// [`crate::export::for_file`] formats).
 fn table_file(text: &str) -> std::result::Result<PathBuf, String> {
     let p = PathBuf::from(text);
-    match p
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_lowercase)
-    {
-        Some(e) if ["csv", "parquet", "json"].contains(&e.as_str()) => Ok(p),
-        _ => Err(format!(
-            "the file name must end in .csv, .parquet or .json (e.g. grid.csv), got {text}"
+    match crate::export::for_file(&p) {
+        Some(_) => Ok(p),
+        None => Err(format!(
+            "the file name must end in .csv, .parquet, .json or .xlsx (e.g. grid.csv), got {text}"
         )),
     }
 }
@@ -537,43 +637,6 @@ fn share_up_to_one(text: &str) -> std::result::Result<f64, String> {
             "expected a share above 0 and at most 1 such as 0.2 (for ±20 %), got {text}"
         )),
     }
-}
-
-/// Writes a file completely or not at all (temporary file, then rename); refuses to replace an
-/// existing file unless `force`.
-pub fn write_new_file(path: &Path, bytes: &[u8], force: bool) -> Result<()> {
-    if path.exists() && !force {
-        anyhow::bail!(
-            "{} exists already; choose another --out or add --force to replace it",
-            path.display()
-        );
-    }
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    if !dir.is_dir() {
-        anyhow::bail!(
-            "cannot write {}: the folder {} does not exist",
-            path.display(),
-            dir.display()
-        );
-    }
-    let tmp = dir.join(format!(
-        ".{}.tmp{}",
-        path.file_name()
-            .map(|s| s.to_string_lossy())
-            .unwrap_or_default(),
-        std::process::id()
-    ));
-    std::fs::write(&tmp, bytes).with_context(|| format!("writing {}", tmp.display()))?;
-    if let Err(e) = crate::interrupt::check() {
-        let _ = std::fs::remove_file(&tmp);
-        anyhow::bail!(e);
-    }
-    std::fs::rename(&tmp, path)
-        .with_context(|| format!("moving the new file into place at {}", path.display()))?;
-    Ok(())
 }
 
 #[cfg(test)]

@@ -2,9 +2,10 @@
 //! consequences per successful participant, prices per actor, the net price index, parameters and
 //! effect studies — CSV tables under `knowledge/` (SPEC §2), loaded with polars and validated.
 
+mod read;
 mod table;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
@@ -401,23 +402,6 @@ pub struct TableSource {
     pub rows: usize,
 }
 
-impl TableSource {
-    /// The row shown for this table (`soem knowledge tables`, the report): file, where it was
-    /// read from, detected format, rows.
-    pub fn cells(&self, lang: crate::text::Lang) -> Vec<String> {
-        vec![
-            self.file.clone(),
-            if self.shipped {
-                lang.t("medfølgende", "shipped").to_string()
-            } else {
-                self.path.display().to_string()
-            },
-            self.format.clone(),
-            self.rows.to_string(),
-        ]
-    }
-}
-
 /// The bytes of one table and where they came from.
 struct Source {
     path: PathBuf,
@@ -435,8 +419,13 @@ impl KnowledgeBase {
     /// shipped knowledge base (so a folder may hold only the tables a user changed); every
     /// table's origin is kept in [`KnowledgeBase::tables`]. A folder with none of the tables, or
     /// with a CSV file that is not one of them, is an error (a misspelt `price.csv` would
-    /// otherwise be silently ignored).
+    /// otherwise be silently ignored). Files are read within the default limits.
     pub fn load(dir: &Path) -> Result<KnowledgeBase, KbError> {
+        Self::load_with(dir, &crate::limits::Limits::default())
+    }
+
+    /// [`KnowledgeBase::load`] within `limits` (the size of one file).
+    pub fn load_with(dir: &Path, limits: &crate::limits::Limits) -> Result<KnowledgeBase, KbError> {
         if !dir.is_dir() {
             return Err(KbError::Io {
                 path: dir.to_path_buf(),
@@ -485,7 +474,7 @@ impl KnowledgeBase {
         for f in FILES {
             let path = dir.join(f);
             if path.exists() {
-                let bytes = crate::limits::read_file(&path).map_err(|source| KbError::Io {
+                let bytes = limits.read_file(&path).map_err(|source| KbError::Io {
                     path: path.clone(),
                     source,
                 })?;
@@ -551,76 +540,16 @@ impl KnowledgeBase {
             "target_groups.csv",
             &["id", "name", "theme", "age_band", "definition", "source"],
         )?;
-        non_empty(&t)?;
-        let mut target_groups = Vec::new();
-        let mut seen = HashMap::new();
-        for r in 0..t.rows() {
-            let id = t.id(r, "id")?.to_string();
-            if let Some(first) = seen.insert(id.clone(), r) {
-                return Err(t.duplicate(r, &format!("target group \"{id}\""), first));
-            }
-            let mut characteristics = Vec::new();
-            for c in t.columns().iter().skip(6) {
-                if let Some(v) = t.opt_f64(r, c)? {
-                    characteristics.push((c.clone(), v));
-                }
-            }
-            target_groups.push(TargetGroup {
-                id,
-                name: t.str(r, "name")?.into(),
-                theme: t.str(r, "theme")?.into(),
-                age_band: t.str(r, "age_band")?.into(),
-                definition: t.str(r, "definition")?.into(),
-                source: t.str(r, "source")?.into(),
-                characteristics,
-            });
-        }
+        let target_groups = read::target_groups(&t)?;
         let group_ids: Vec<&str> = target_groups.iter().map(|g| g.id.as_str()).collect();
-
         let t = read(
             "success_goals.csv",
             &["target_group", "id", "name", "definition", "source"],
         )?;
-        let mut success_goals = Vec::new();
-        let mut seen = HashMap::new();
-        for r in 0..t.rows() {
-            let g = t.id(r, "target_group")?;
-            if !group_ids.contains(&g) {
-                return Err(t.unknown(r, "target_group", g, "target group", &group_ids));
-            }
-            let id = t.id(r, "id")?;
-            if let Some(first) = seen.insert((g.to_string(), id.to_string()), r) {
-                return Err(t.duplicate(r, &format!("success goal \"{g}/{id}\""), first));
-            }
-            success_goals.push(SuccessGoal {
-                target_group: g.into(),
-                id: id.into(),
-                name: t.str(r, "name")?.into(),
-                definition: t.str(r, "definition")?.into(),
-                source: t.str(r, "source")?.into(),
-            });
-        }
-
+        let success_goals = read::success_goals(&t, &group_ids)?;
         let t = read("items.csv", &["id", "name", "area", "unit", "kind"])?;
-        non_empty(&t)?;
-        let mut items = Vec::new();
-        let mut seen = HashMap::new();
-        for r in 0..t.rows() {
-            let id = t.id(r, "id")?.to_string();
-            if let Some(first) = seen.insert(id.clone(), r) {
-                return Err(t.duplicate(r, &format!("item \"{id}\""), first));
-            }
-            let kind = Kind::parse(t.one_of(r, "kind", &Kind::NAMES)?).unwrap_or(Kind::Expenditure);
-            items.push(Item {
-                id,
-                name: t.str(r, "name")?.into(),
-                area: t.str(r, "area")?.into(),
-                unit: t.str(r, "unit")?.into(),
-                kind,
-            });
-        }
+        let items = read::items(&t)?;
         let item_ids: Vec<&str> = items.iter().map(|i| i.id.as_str()).collect();
-
         let t = read(
             "consequences.csv",
             &[
@@ -633,103 +562,7 @@ impl KnowledgeBase {
                 "source",
             ],
         )?;
-        let mut rows: ConsequenceRows = BTreeMap::new();
-        let mut seen = HashMap::new();
-        for r in 0..t.rows() {
-            let g = t.id(r, "target_group")?;
-            if !group_ids.contains(&g) {
-                return Err(t.unknown(r, "target_group", g, "target group", &group_ids));
-            }
-            let goal = t.id(r, "success_goal")?;
-            if !success_goals
-                .iter()
-                .any(|s| s.target_group == g && s.id == goal)
-            {
-                let known: Vec<&str> = success_goals
-                    .iter()
-                    .filter(|s| s.target_group == g)
-                    .map(|s| s.id.as_str())
-                    .collect();
-                return Err(t.unknown(
-                    r,
-                    "success_goal",
-                    goal,
-                    &format!("success goal of \"{g}\""),
-                    &known,
-                ));
-            }
-            let item = t.id(r, "item")?;
-            if !item_ids.contains(&item) {
-                return Err(t.unknown(r, "item", item, "item", &item_ids));
-            }
-            let year = t.int(r, "year", (1, LAST_YEAR as i64))? as u32;
-            if let Some(first) = seen.insert((g, goal, item, year), r) {
-                return Err(t.duplicate(r, &format!("{g}/{goal}/{item} year {year}"), first));
-            }
-            let status = match t.one_of(r, "status", &["estimate", "forecast"])? {
-                "forecast" => Status::Forecast,
-                _ => Status::Estimate,
-            };
-            rows.entry((g.into(), goal.into())).or_default().push((
-                item.into(),
-                r,
-                ConsequenceValue {
-                    year,
-                    value: t.f64(r, "value")?,
-                    status,
-                    source: t.str(r, "source")?.into(),
-                },
-            ));
-        }
-        let mut consequences = BTreeMap::new();
-        for (key, mut list) in rows {
-            let mut out: Vec<Consequence> = Vec::new();
-            // keep items in items.csv order, years ascending
-            list.sort_by_cached_key(|(item, _, v)| {
-                (item_ids.iter().position(|i| i == item), v.year)
-            });
-            for (item, r, v) in list {
-                match out.last_mut() {
-                    Some(c) if c.item == item => {
-                        if v.year as usize != c.values.len() + 1 {
-                            return Err(KbError::Cell {
-                                path: t.path.clone(),
-                                line: t.line(r),
-                                column: "year".into(),
-                                value: v.year.to_string(),
-                                expected: format!(
-                                    "year {} next for {}/{}/{item} (years must run 1, 2, … without gaps)",
-                                    c.values.len() + 1,
-                                    key.0,
-                                    key.1
-                                ),
-                            });
-                        }
-                        c.values.push(v);
-                    }
-                    _ => {
-                        if v.year != 1 {
-                            return Err(KbError::Cell {
-                                path: t.path.clone(),
-                                line: t.line(r),
-                                column: "year".into(),
-                                value: v.year.to_string(),
-                                expected: format!(
-                                    "year 1 first for {}/{}/{item} (years must run 1, 2, … without gaps)",
-                                    key.0, key.1
-                                ),
-                            });
-                        }
-                        out.push(Consequence {
-                            item,
-                            values: vec![v],
-                        });
-                    }
-                }
-            }
-            consequences.insert(key, out);
-        }
-
+        let consequences = read::consequences(&t, &group_ids, &success_goals, &item_ids)?;
         let t = read(
             "prices.csv",
             &[
@@ -742,109 +575,11 @@ impl KnowledgeBase {
                 "source",
             ],
         )?;
-        let mut prices = Vec::new();
-        let mut seen = HashMap::new();
-        for r in 0..t.rows() {
-            let g = t.str(r, "target_group")?;
-            let target_group = if g == "*" {
-                None
-            } else {
-                let g = t.id(r, "target_group")?;
-                if !group_ids.contains(&g) {
-                    return Err(t.unknown(r, "target_group", g, "target group (or *)", &group_ids));
-                }
-                Some(g.to_string())
-            };
-            let item = t.id(r, "item")?;
-            if !item_ids.contains(&item) {
-                return Err(t.unknown(r, "item", item, "item", &item_ids));
-            }
-            let key = format!("the price of \"{item}\" for target group \"{g}\"");
-            if let Some(first) = seen.insert(key.clone(), r) {
-                return Err(t.duplicate(r, &key, first));
-            }
-            prices.push(Price {
-                target_group,
-                item: item.into(),
-                amounts: [t.f64(r, "kommune")?, t.f64(r, "region")?, t.f64(r, "stat")?],
-                price_year: t.int(r, "price_year", (1900, 2200))? as i32,
-                source: t.str(r, "source")?.into(),
-            });
-        }
-
+        let prices = read::prices(&t, &group_ids, &item_ids)?;
         let t = read("price_index.csv", &["year", "index"])?;
-        non_empty(&t)?;
-        let mut first_year = 0;
-        let mut values = Vec::new();
-        for r in 0..t.rows() {
-            let year = t.int(r, "year", (1900, 2200))? as i32;
-            if r == 0 {
-                first_year = year;
-            } else if year != first_year + r as i32 {
-                return Err(KbError::Cell {
-                    path: t.path.clone(),
-                    line: t.line(r),
-                    column: "year".into(),
-                    value: year.to_string(),
-                    expected: format!(
-                        "{} (years must be consecutive and ascending)",
-                        first_year + r as i32
-                    ),
-                });
-            }
-            let v = t.f64(r, "index")?;
-            if v <= 0.0 {
-                return Err(KbError::Cell {
-                    path: t.path.clone(),
-                    line: t.line(r),
-                    column: "index".into(),
-                    value: v.to_string(),
-                    expected: "a positive index (2018 = 1.00)".into(),
-                });
-            }
-            values.push(v);
-        }
-        let price_index = PriceIndex { first_year, values };
-
+        let price_index = read::price_index(&t)?;
         let t = read("parameters.csv", &["name", "value", "source"])?;
-        let mut found: BTreeMap<String, (f64, usize)> = BTreeMap::new();
-        let mut sources = BTreeMap::new();
-        for r in 0..t.rows() {
-            let name = t.str(r, "name")?.to_string();
-            let v = t.f64(r, "value")?;
-            if let Some((_, first)) = found.insert(name.clone(), (v, r)) {
-                return Err(t.duplicate(r, &format!("parameter \"{name}\""), first));
-            }
-            sources.insert(name, t.str(r, "source")?.to_string());
-        }
-        let need = |name: &str, lo: f64, hi: f64| -> Result<f64, KbError> {
-            match found.get(name) {
-                None => Err(KbError::Rule {
-                    path: t.path.clone(),
-                    message: format!(
-                        "missing parameter \"{name}\" (add a row: {name},<value>,<source>)"
-                    ),
-                }),
-                Some((v, r)) if *v < lo || *v > hi => Err(KbError::Cell {
-                    path: t.path.clone(),
-                    line: t.line(*r),
-                    column: "value".into(),
-                    value: v.to_string(),
-                    expected: format!("a value from {lo} to {hi} for {name}"),
-                }),
-                Some((v, _)) => Ok(*v),
-            }
-        };
-        let parameters = Parameters {
-            discount_rate: need("discount_rate", -0.5, 1.0)?,
-            tax_transfers: [
-                need("tax_transfers_kommune", 0.0, 1.0)?,
-                need("tax_transfers_region", 0.0, 1.0)?,
-                need("tax_transfers_stat", 0.0, 1.0)?,
-            ],
-            sources,
-        };
-
+        let parameters = read::parameters(&t)?;
         let t = read(
             "effect_studies.csv",
             &[
@@ -859,24 +594,7 @@ impl KnowledgeBase {
                 "source",
             ],
         )?;
-        let mut effect_studies = Vec::new();
-        for r in 0..t.rows() {
-            let g = t.id(r, "target_group")?;
-            if !group_ids.contains(&g) {
-                return Err(t.unknown(r, "target_group", g, "target group", &group_ids));
-            }
-            effect_studies.push(EffectStudy {
-                target_group: g.into(),
-                intervention: t.str(r, "intervention")?.into(),
-                outcome: t.str(r, "outcome")?.into(),
-                design: t.str(r, "design")?.into(),
-                quality: t.one_of(r, "quality", &["Lav", "Mellem", "Høj"])?.into(),
-                effect_size: t.f64(r, "effect_size")?,
-                n: t.f64(r, "n")?,
-                country: t.str(r, "country")?.into(),
-                source: t.str(r, "source")?.into(),
-            });
-        }
+        let effect_studies = read::effect_studies(&t, &group_ids)?;
 
         let prices_path = inputs[4].path.clone();
         let kb = KnowledgeBase {
@@ -963,9 +681,6 @@ impl KnowledgeBase {
         self.items.iter().map(|i| i.id.as_str()).collect()
     }
 }
-
-/// Consequence rows per (group, goal): (item, row, value), before ordering and gap checks.
-type ConsequenceRows = BTreeMap<(String, String), Vec<(String, usize, ConsequenceValue)>>;
 
 fn non_empty(t: &Table) -> Result<(), KbError> {
     if t.rows() == 0 {

@@ -77,7 +77,7 @@ impl Linear {
             }
             rows
         };
-        let mut keys = vec!["total".to_string()];
+        let mut keys = vec![crate::model::TOTAL.to_string()];
         keys.extend(actors.iter().cloned());
         Linear {
             keys,

@@ -12,6 +12,9 @@ pub mod linear;
 use serde::Serialize;
 
 pub use keyed::Keyed;
+
+/// The key of the whole public sector's figures beside the actors' (`"total"`).
+pub const TOTAL: &str = "total";
 pub use linear::Linear;
 
 use crate::kb::{Kind, LAST_YEAR, Status};
@@ -338,7 +341,7 @@ pub fn calculate(scenario: &Scenario, iv: &Intervention) -> Calculation {
     let net = p.net(s);
     let total: Vec<f64> = (0..p.len).map(|t| net.iter().map(|r| r[t]).sum()).collect();
     let series = |per_actor: &[Vec<f64>], total: &[f64]| -> Vec<(String, Vec<f64>)> {
-        std::iter::once(("total".to_string(), total.to_vec()))
+        std::iter::once((TOTAL.to_string(), total.to_vec()))
             .chain(actors.iter().cloned().zip(per_actor.iter().cloned()))
             .collect()
     };

@@ -80,7 +80,7 @@ fn values_past_year_20_are_ignored_with_a_warning() {
     assert!(
         sc.warnings
             .iter()
-            .any(|w| w.contains("past consequence year 20"))
+            .any(|w| w.english().contains("past consequence year 20"))
     );
 }
 
@@ -219,7 +219,7 @@ fn during_values_count_all_participants_while_the_course_runs() {
         .replace("fade = false", "fade = false\nduring = [-3, -9]");
     let sc = scen(&toml);
     // a one-year course: only the first `during` value is used, with a warning
-    assert!(sc.warnings.iter().any(|w| w.contains("during")));
+    assert!(sc.warnings.iter().any(|w| w.english().contains("during")));
     let r = calculate(&sc, &sc.interventions[0]);
     close(series(&r, "kommune")[0], 3.0 * 2.0 * 100.0); // not scaled by the success rate
 }
@@ -253,7 +253,7 @@ fn price_index_extension_is_reported() {
     let toml = one_item("expenditure", "[-1]", "{ kommune = 100 }", "")
         .replace("fade = false", "fade = false\nprice_year = 2023");
     let sc = scen(&toml);
-    assert!(sc.warnings.iter().any(|w| w.contains("extended")));
+    assert!(sc.warnings.iter().any(|w| w.english().contains("extended")));
     // 2024 index = 1.11 × (1.11 / 1.08)
     let r = calculate(&sc, &sc.interventions[0]);
     close(series(&r, "kommune")[1], 100.0 * 1.11 / 1.08);

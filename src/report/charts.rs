@@ -9,7 +9,8 @@ use plotters::coord::ranged1d::SegmentedCoord;
 use plotters::coord::types::{RangedCoordf64, RangedCoordusize};
 use plotters::prelude::*;
 
-use crate::text::{Lang, tkr};
+use crate::error::ReportError;
+use crate::present::format::{Lang, tkr};
 
 /// Width and height of every figure in pixels.
 pub const SIZE: (u32, u32) = (900, 420);
@@ -48,15 +49,18 @@ fn register_font() {
 /// A figure that can draw itself on any plotters backend.
 pub trait Chart {
     /// Draws on `area`.
-    fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<(), String>;
+    fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<(), ReportError>;
 }
 
-fn err<E: std::fmt::Debug>(e: E) -> String {
-    format!("drawing a chart: {e:?}")
+fn err<E: std::fmt::Debug>(e: E) -> ReportError {
+    ReportError::Render {
+        what: "drawing a chart",
+        message: format!("{e:?}"),
+    }
 }
 
 /// Renders `chart` as SVG text and writes it as PNG to `png`.
-pub fn render(chart: &impl Chart, png: &Path) -> Result<String, String> {
+pub fn render(chart: &impl Chart, png: &Path) -> Result<String, ReportError> {
     register_font();
     let mut svg = String::new();
     {
@@ -96,7 +100,7 @@ fn xy_chart<'a, DB: DrawingBackend>(
     y_label_width: u32,
     x: std::ops::Range<f64>,
     y: std::ops::Range<f64>,
-) -> Result<Xy<'a, DB>, String> {
+) -> Result<Xy<'a, DB>, ReportError> {
     ChartBuilder::on(area)
         .caption(title, ("sans-serif", 18))
         .margin(12)
@@ -118,7 +122,7 @@ fn rows_chart<'a, DB: DrawingBackend>(
     labels: &[String],
     label_width: u32,
     lang: Lang,
-) -> Result<Rows<'a, DB>, String> {
+) -> Result<Rows<'a, DB>, ReportError> {
     let n = labels.len().max(1);
     let mut c = ChartBuilder::on(area)
         .caption(title, ("sans-serif", 18))
@@ -159,7 +163,7 @@ pub struct NetBars {
 }
 
 impl Chart for NetBars {
-    fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<(), String> {
+    fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<(), ReportError> {
         let n = self.years.len().max(1) as f64;
         let (lo, hi) = range(self.series.iter().flat_map(|(_, v)| v.iter().copied()));
         let mut c = xy_chart(area, &self.title, 70, 0.0..n, lo..hi)?;
@@ -215,7 +219,7 @@ pub struct Cumulative {
 }
 
 impl Chart for Cumulative {
-    fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<(), String> {
+    fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<(), ReportError> {
         let (x0, x1) = (
             *self.years.first().unwrap_or(&0) as f64,
             *self.years.last().unwrap_or(&0) as f64 + 1.0,
@@ -270,7 +274,7 @@ pub struct Requirement {
 }
 
 impl Chart for Requirement {
-    fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<(), String> {
+    fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<(), ReportError> {
         let top = self.required.map_or(1.0, |s| s.clamp(0.0, 3.0).max(1.0));
         let pv = |s: f64| self.pv0 + s * self.slope;
         let (lo, hi) = range([pv(0.0), pv(top)].into_iter());
@@ -320,7 +324,7 @@ pub struct Tornado {
 }
 
 impl Chart for Tornado {
-    fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<(), String> {
+    fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<(), ReportError> {
         let n = self.bars.len().max(1);
         let (lo, hi) = range(
             self.bars
@@ -368,7 +372,7 @@ pub struct Histogram {
 }
 
 impl Chart for Histogram {
-    fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<(), String> {
+    fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<(), ReportError> {
         let x0 = *self.edges.first().unwrap_or(&0.0);
         let x1 = *self.edges.last().unwrap_or(&1.0);
         let (x0, x1) = if x1 > x0 {
@@ -412,7 +416,7 @@ pub struct YearBars {
 }
 
 impl Chart for YearBars {
-    fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<(), String> {
+    fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<(), ReportError> {
         let x0 = self.shares.first().map_or(0, |s| s.0) as f64;
         let x1 = self.shares.last().map_or(1, |s| s.0 + 1) as f64;
         let top = self.shares.iter().map(|s| s.1).fold(0.01, f64::max) * 1.15;
@@ -444,7 +448,7 @@ pub struct Overlap {
 }
 
 impl Chart for Overlap {
-    fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<(), String> {
+    fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<(), ReportError> {
         let n = self.rows.len().max(1);
         let (lo, hi) = range(self.rows.iter().flat_map(|r| [r.1, r.3]));
         let labels: Vec<String> = self.rows.iter().map(|r| r.0.clone()).collect();

@@ -4,39 +4,30 @@
 
 use std::path::Path;
 
+use super::Options;
 use super::charts::{self, Chart};
-use super::{Options, Purpose, Summary};
-use crate::cli::table::actor_label;
+use crate::analysis::decision::{Purpose, Summary};
+use crate::error::ReportError;
+use crate::model::TOTAL;
+use crate::present::format::{Lang, pct, rkr};
+use crate::present::table::esc;
+use crate::present::view;
+use crate::present::words;
 use crate::scenario::Scenario;
-use crate::text::{Lang, kr, pct};
-
-/// HTML-escapes user text.
-pub fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#39;")
-}
-
-/// An amount rounded to thousands for text: `-7.319.000 kr.`.
-fn rkr(v: f64, lang: Lang) -> String {
-    kr((v / 1000.0).round() * 1000.0, lang)
-}
 
 fn fig(
     out: &mut Vec<(String, String)>,
     dir: &Path,
     name: String,
     chart: &impl Chart,
-) -> Result<(), String> {
+) -> Result<(), ReportError> {
     let svg = charts::render(chart, &dir.join(format!("{name}.png")))?;
     out.push((name, svg));
     Ok(())
 }
 
 /// Draws every figure (SVG text returned, PNG written into `dir`).
-pub fn figures(s: &Summary, lang: Lang, dir: &Path) -> Result<Vec<(String, String)>, String> {
+pub fn figures(s: &Summary, lang: Lang, dir: &Path) -> Result<Vec<(String, String)>, ReportError> {
     let mut out = Vec::new();
     for (i, c) in s.calc.iter().enumerate() {
         let id = &c.id;
@@ -58,7 +49,7 @@ pub fn figures(s: &Summary, lang: Lang, dir: &Path) -> Result<Vec<(String, Strin
                     .0
                     .iter()
                     .skip(1)
-                    .map(|(k, v)| (actor_label(k, lang), v.clone()))
+                    .map(|(k, v)| (words::actor(k, lang), v.clone()))
                     .collect(),
                 lang,
                 y_label: lang.t("tusinde kr.", "thousand kr.").into(),
@@ -88,7 +79,7 @@ pub fn figures(s: &Summary, lang: Lang, dir: &Path) -> Result<Vec<(String, Strin
         )?;
         let mc = s.mc.get(i);
         let band = mc.and_then(|m| {
-            let b = m.break_even_year.get("total")?;
+            let b = m.break_even_year.get(TOTAL)?;
             Some((b.p10?, b.p90?))
         });
         fig(
@@ -104,12 +95,12 @@ pub fn figures(s: &Summary, lang: Lang, dir: &Path) -> Result<Vec<(String, Strin
                     )
                 ),
                 years: c.years.clone(),
-                cumulative: c.cumulative_pv.get("total").cloned().unwrap_or_default(),
+                cumulative: c.cumulative_pv.get(TOTAL).cloned().unwrap_or_default(),
                 band,
                 lang,
             },
         )?;
-        if let Some(d) = s.require.get(i).and_then(|r| r.details.get("total")) {
+        if let Some(d) = s.require.get(i).and_then(|r| r.details.get(TOTAL)) {
             fig(
                 &mut out,
                 dir,
@@ -142,14 +133,14 @@ pub fn figures(s: &Summary, lang: Lang, dir: &Path) -> Result<Vec<(String, Strin
                         .bars
                         .iter()
                         .take(12)
-                        .map(|b| (crate::cli::tornado::label(b, lang), b.low, b.high))
+                        .map(|b| (words::bar(b, lang), b.low, b.high))
                         .collect(),
                     lang,
                 },
             )?;
         }
         if let Some(m) = mc {
-            let interval = m.pv.get("total").map_or([0.0, 0.0], |p| p.interval);
+            let interval = m.pv.get(TOTAL).map_or([0.0, 0.0], |p| p.interval);
             fig(
                 &mut out,
                 dir,
@@ -203,7 +194,7 @@ pub fn figures(s: &Summary, lang: Lang, dir: &Path) -> Result<Vec<(String, Strin
                     .mc
                     .iter()
                     .filter_map(|m| {
-                        let p = m.pv.get("total")?;
+                        let p = m.pv.get(TOTAL)?;
                         Some((m.id.clone(), p.interval[0], p.p50, p.interval[1]))
                     })
                     .collect(),
@@ -225,22 +216,6 @@ figure{margin:1em 0}figure svg{max-width:100%;height:auto}
 @media print{body{max-width:none;margin:0}h2{page-break-after:avoid}figure,table{page-break-inside:avoid}.noprint{display:none}}
 ";
 
-fn table(header: &[String], rows: &[Vec<String>]) -> String {
-    let mut s = String::from("<table><thead><tr>");
-    for h in header {
-        s += &format!("<th>{}</th>", esc(h));
-    }
-    s += "</tr></thead><tbody>";
-    for r in rows {
-        s += "<tr>";
-        for c in r {
-            s += &format!("<td>{}</td>", esc(c));
-        }
-        s += "</tr>";
-    }
-    s + "</tbody></table>\n"
-}
-
 fn figure(figs: &[(String, String)], name: &str) -> String {
     figs.iter()
         .find(|(n, _)| n == name)
@@ -256,11 +231,11 @@ fn figure(figs: &[(String, String)], name: &str) -> String {
 pub fn page(sc: &Scenario, s: &Summary, opt: &Options, figs: &[(String, String)]) -> String {
     let lang = opt.lang;
     let l = |da: &'static str, en: &'static str| lang.t(da, en);
-    let shows = |p: Purpose| opt.purpose == Purpose::All || opt.purpose == p;
+    let shows = |p: Purpose| opt.purpose.shows(p);
     let interval = pct(sc.monte_carlo.interval, 0, lang);
     let mut h = format!(
         "<!DOCTYPE html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\"><title>{}</title><style>{CSS}</style></head><body>\n",
-        if lang == Lang::Da { "da" } else { "en" },
+        lang.code(),
         esc(&s.title)
     );
     h += &format!("<h1>{}</h1>\n", esc(&s.title));
@@ -283,7 +258,7 @@ pub fn page(sc: &Scenario, s: &Summary, opt: &Options, figs: &[(String, String)]
     h += "<div class=\"answer\">\n";
     for (i, c) in s.calc.iter().enumerate() {
         let Some(m) = s.mc.get(i) else { continue };
-        let Some(p) = m.pv.get("total") else { continue };
+        let Some(p) = m.pv.get(TOTAL) else { continue };
         h += &format!(
             "<p><b>{}</b> ({}–{}): {} <b>{}</b>; {interval}-{} {} {} {}; {} {}</p>\n",
             esc(&c.name),
@@ -302,7 +277,7 @@ pub fn page(sc: &Scenario, s: &Summary, opt: &Options, figs: &[(String, String)]
             pct(p.p_positive, 0, lang)
         );
         if shows(Purpose::Investment)
-            && let Some(b) = m.break_even_year.get("total")
+            && let Some(b) = m.break_even_year.get(TOTAL)
         {
             let since = |y: f64| y - f64::from(c.start_year) + 1.0;
             h += &match (b.p10, b.p90) {
@@ -343,23 +318,14 @@ pub fn page(sc: &Scenario, s: &Summary, opt: &Options, figs: &[(String, String)]
         && shows(Purpose::Prioritisation)
     {
         for p in &cmp.pairs {
-            let size = if p.overlap_share < 0.25 {
-                l("Lille overlap", "Small overlap")
-            } else if p.overlap_share < 0.6 {
-                l("Mellemstort overlap", "Medium overlap")
-            } else {
-                l("Stort overlap", "Large overlap")
-            };
+            let size = words::overlap(p.overlap_size(), lang);
             h += &format!(
                 "<p>{} {} {}: <b>{size}: {} {}</b> ({} {}).</p>\n",
                 esc(&p.a),
                 l("mod", "vs"),
                 esc(&p.b),
                 pct(p.wrong_choice_risk, 0, lang),
-                l(
-                    "risiko for at vælge den forkerte indsats",
-                    "risk of choosing the wrong intervention"
-                ),
+                words::wrong_choice(lang),
                 l("bedste bud:", "best estimate:"),
                 esc(&p.best_estimate)
             );
@@ -395,31 +361,7 @@ pub fn page(sc: &Scenario, s: &Summary, opt: &Options, figs: &[(String, String)]
                 )
             );
             h += &figure(figs, "overlap");
-            let rows: Vec<Vec<String>> = cmp
-                .pairs
-                .iter()
-                .map(|p| {
-                    vec![
-                        format!("{} / {}", p.a, p.b),
-                        p.interval_overlap.map_or("–".into(), |o| {
-                            format!("{} – {}", rkr(o[0], lang), rkr(o[1], lang))
-                        }),
-                        pct(p.overlap_share, 0, lang),
-                        pct(p.p_a_better, 1, lang),
-                        pct(p.wrong_choice_risk, 1, lang),
-                    ]
-                })
-                .collect();
-            h += &table(
-                &[
-                    l("Par", "Pair").into(),
-                    l("Overlap (kr.)", "Overlap (kr.)").into(),
-                    l("Overlap-andel", "Overlap share").into(),
-                    "P(A > B)".into(),
-                    l("Risiko for forkert valg", "Risk of the wrong choice").into(),
-                ],
-                &rows,
-            );
+            h += &view::mc::pairs(cmp, lang).to_html(lang);
         }
         if shows(Purpose::Budget) {
             let pf = &cmp.portfolio;
@@ -442,69 +384,21 @@ pub fn page(sc: &Scenario, s: &Summary, opt: &Options, figs: &[(String, String)]
                     "The sum of the individual minimums is"
                 ),
                 rkr(pf.sum_of_lows, lang),
-                l(
-                    "Summen af minimumstal er for forsigtig: det er usandsynligt, at alle indsatser rammer bunden samtidig.",
-                    "Summed minimums are too conservative: all interventions are unlikely to hit their low end at once."
-                )
+                words::summed_minimums(lang)
             );
             for w in &pf.warnings {
-                h += &format!("<p class=\"warn\">{}</p>\n", esc(w));
+                h += &format!("<p class=\"warn\">{}</p>\n", esc(&words::warning(w, lang)));
             }
-            h += &budget_table(&pf.by_year, lang);
+            h += &view::mc::budget_years(&pf.by_year, lang).to_html(lang);
         }
     }
     for (i, c) in s.calc.iter().enumerate() {
         let id = &c.id;
         h += &format!("<h2>{} ({})</h2>\n", esc(&c.name), esc(id));
         h += &figure(figs, &format!("net_{id}"));
-        let rows: Vec<Vec<String>> =
-            c.pv.0
-                .iter()
-                .map(|(k, v)| {
-                    vec![
-                        actor_label(k, lang),
-                        kr(*v, lang),
-                        c.break_even_year
-                            .get(k)
-                            .copied()
-                            .flatten()
-                            .map_or(l("ingen i horisonten", "none in the horizon").into(), |y| {
-                                y.to_string()
-                            }),
-                    ]
-                })
-                .collect();
-        h += &table(
-            &[
-                l("Aktør", "Actor").into(),
-                format!(
-                    "{} {}–{}",
-                    l("Nutidsværdi", "Present value"),
-                    c.result_period[0],
-                    c.result_period[1]
-                ),
-                l("Break-even år", "Break-even year").into(),
-            ],
-            &rows,
-        );
+        h += &view::calc::present_value(c, lang).to_html(lang);
         h += &figure(figs, &format!("areas_{id}"));
-        let area_rows: Vec<Vec<String>> = c
-            .areas
-            .iter()
-            .map(|a| {
-                vec![
-                    a.area.clone(),
-                    kr(a.pv.get("total").copied().unwrap_or(0.0), lang),
-                ]
-            })
-            .collect();
-        h += &table(
-            &[
-                l("Område", "Area").into(),
-                l("Nutidsværdi i alt", "Total present value").into(),
-            ],
-            &area_rows,
-        );
+        h += &view::calc::areas(c, lang).to_html(lang);
         if shows(Purpose::Investment) {
             h += &figure(figs, &format!("cumulative_{id}"));
             h += &figure(figs, &format!("break_even_{id}"));
@@ -514,8 +408,8 @@ pub fn page(sc: &Scenario, s: &Summary, opt: &Options, figs: &[(String, String)]
             for (k, d) in &r.details.0 {
                 h += &format!(
                     "<p>{}: {}</p>\n",
-                    actor_label(k, lang),
-                    esc(&crate::cli::require_sentence(
+                    words::actor(k, lang),
+                    esc(&words::requirement(
                         d.success_rate,
                         r.assumed_success_rate,
                         lang
@@ -538,51 +432,17 @@ pub fn page(sc: &Scenario, s: &Summary, opt: &Options, figs: &[(String, String)]
                 l("Usikkerhed (Monte Carlo)", "Uncertainty (Monte Carlo)")
             );
             h += &figure(figs, &format!("histogram_{id}"));
-            let rows: Vec<Vec<String>> =
-                m.pv.0
-                    .iter()
-                    .map(|(k, p)| {
-                        vec![
-                            actor_label(k, lang),
-                            rkr(p.deterministic, lang),
-                            format!(
-                                "{} – {}",
-                                rkr(p.interval[0], lang),
-                                rkr(p.interval[1], lang)
-                            ),
-                            pct(p.p_positive, 0, lang),
-                        ]
-                    })
-                    .collect();
-            h += &table(
-                &[
-                    l("Aktør", "Actor").into(),
-                    l("Bedste bud", "Best estimate").into(),
-                    format!("{interval}-{}", l("interval", "interval")),
-                    l("P(gevinst)", "P(gain)").into(),
-                ],
-                &rows,
-            );
-            if let Some(si) = &m.split_incentive {
-                for (actor, p) in &si.loses_while_total_gains.0 {
-                    if *p >= 0.01 {
-                        h += &format!(
-                            "<p class=\"warn\">{}: {} {}.</p>\n",
-                            esc(&actor_label(actor, lang)),
-                            l(
-                                "taber, mens den offentlige sektor samlet vinder, med sandsynlighed",
-                                "loses while the public sector as a whole gains, with probability"
-                            ),
-                            pct(*p, 0, lang)
-                        );
-                    }
-                }
+            h += &view::mc::summary(m, lang)
+                .titled(l("Tusinde kr.", "Thousand kr."))
+                .to_html(lang);
+            for line in view::mc::split_incentives(m, 0.01, 0, lang) {
+                h += &format!("<p class=\"warn\">{}.</p>\n", esc(&line));
             }
             if shows(Purpose::Budget)
                 && s.comparison.is_none()
                 && let Some(y) = &m.by_year
             {
-                h += &budget_table(y, lang);
+                h += &view::mc::budget_years(y, lang).to_html(lang);
             }
         }
     }
@@ -594,17 +454,10 @@ pub fn page(sc: &Scenario, s: &Summary, opt: &Options, figs: &[(String, String)]
                 esc(name),
                 esc(&g.id)
             );
-            let mut header: Vec<String> = g.dimensions.iter().map(|d| d.name.clone()).collect();
-            header.push(l("Nutidsværdi i alt", "Total present value").into());
-            let rows: Vec<Vec<String>> = (0..g.points.min(200))
-                .map(|p| {
-                    let mut r: Vec<String> =
-                        g.coordinates(p).iter().map(|v| v.to_string()).collect();
-                    r.push(kr(g.pv[p * g.keys.len()], lang));
-                    r
-                })
-                .collect();
-            h += &table(&header, &rows);
+            h += &match view::grid::matrix(g) {
+                Some(m) => view::grid::matrix_table(&m, lang, 200).to_html(lang),
+                None => view::grid::points(g, lang, 200).to_html(lang),
+            };
         }
     }
     h += &assumptions(sc, s, lang);
@@ -612,40 +465,9 @@ pub fn page(sc: &Scenario, s: &Summary, opt: &Options, figs: &[(String, String)]
     h
 }
 
-fn budget_table(years: &[crate::analysis::mc::BudgetYear], lang: Lang) -> String {
-    let Some(first) = years.first() else {
-        return String::new();
-    };
-    let mut header = vec![
-        lang.t("År: minimum (kr.)", "Year: minimum (kr.)")
-            .to_string(),
-    ];
-    header.extend(first.net.0.iter().map(|(k, _)| actor_label(k, lang)));
-    let rows: Vec<Vec<String>> = years
-        .iter()
-        .map(|y| {
-            let mut r = vec![y.year.to_string()];
-            r.extend(y.net.0.iter().map(|(_, v)| rkr(v.low, lang)));
-            r
-        })
-        .collect();
-    table(&header, &rows)
-}
-
 fn assumptions(sc: &Scenario, s: &Summary, lang: Lang) -> String {
     let l = |da: &'static str, en: &'static str| lang.t(da, en);
     let mut h = format!("<h2>{}</h2>\n", l("Forudsætninger", "Assumptions"));
-    let rows: Vec<Vec<String>> = s
-        .logbook
-        .iter()
-        .map(|e| {
-            vec![
-                e.input.clone(),
-                e.note.clone().unwrap_or_default(),
-                e.source.clone().unwrap_or_default(),
-            ]
-        })
-        .collect();
     h += &format!(
         "<h3>{}</h3>\n",
         l(
@@ -653,113 +475,17 @@ fn assumptions(sc: &Scenario, s: &Summary, lang: Lang) -> String {
             "Logbook: inputs, notes and sources"
         )
     );
-    h += &table(
-        &[
-            l("Input", "Input").into(),
-            l("Note", "Note").into(),
-            l("Kilde", "Source").into(),
-        ],
-        &rows,
-    );
+    h += &view::decision::logbook(s, lang).to_html(lang);
     h += &format!(
         "<h3>{}</h3>\n",
         l("Usikkerhedsintervaller", "Uncertainty ranges")
     );
-    let rows: Vec<Vec<String>> = sc
-        .interventions
-        .iter()
-        .flat_map(|iv| {
-            let u = &iv.uncertainty;
-            let mut r = Vec::new();
-            let d = |x: &crate::dist::Dist| serde_json::to_string(x).unwrap_or_default();
-            if let Some(x) = &u.success_rate {
-                r.push(vec![
-                    iv.id.clone(),
-                    l("succesrate", "success rate").into(),
-                    d(x),
-                ]);
-            }
-            if let Some(x) = &u.consequences {
-                r.push(vec![
-                    iv.id.clone(),
-                    format!(
-                        "{} ({:?})",
-                        l("konsekvensfaktor", "consequence factor"),
-                        x.per
-                    )
-                    .to_lowercase(),
-                    d(&x.dist),
-                ]);
-            }
-            if let Some(x) = &u.prices {
-                r.push(vec![
-                    iv.id.clone(),
-                    format!("{} ({:?})", l("prisfaktor", "price factor"), x.per).to_lowercase(),
-                    d(&x.dist),
-                ]);
-            }
-            if let Some(x) = &u.costs {
-                r.push(vec![
-                    iv.id.clone(),
-                    l("omkostningsfaktor", "cost factor").into(),
-                    d(x),
-                ]);
-            }
-            r
-        })
-        .collect();
-    h += &table(
-        &[
-            l("Indsats", "Intervention").into(),
-            l("Input", "Input").into(),
-            l("Fordeling", "Distribution").into(),
-        ],
-        &rows,
-    );
+    h += &view::decision::uncertainty(sc, lang).to_html(lang);
     h += &format!(
         "<h3>{}</h3>\n",
         l("Vidensdatabasens rækker", "Knowledge-base rows used")
     );
-    let from = |file: &str| -> Option<String> {
-        let t = s.knowledge.iter().find(|t| t.file == file)?;
-        (!t.shipped).then(|| t.path.display().to_string())
-    };
-    // consequences and prices are the tables an item's numbers come from
-    let own: Vec<String> = ["consequences.csv", "prices.csv"]
-        .iter()
-        .filter_map(|f| from(f))
-        .collect();
-    let item_from = if own.is_empty() {
-        l("medfølgende vidensdatabase", "shipped knowledge base").to_string()
-    } else {
-        own.join(", ")
-    };
-    let rows: Vec<Vec<String>> = s
-        .calc
-        .iter()
-        .flat_map(|c| {
-            let item_from = &item_from;
-            c.items.iter().map(move |it| {
-                vec![
-                    c.id.clone(),
-                    format!("{} ({})", it.name, it.id),
-                    format!("{:?}", it.origin).to_lowercase(),
-                    it.sources.join("; "),
-                    item_from.clone(),
-                ]
-            })
-        })
-        .collect();
-    h += &table(
-        &[
-            l("Indsats", "Intervention").into(),
-            l("Post", "Item").into(),
-            l("Oprindelse", "Origin").into(),
-            l("Kilde", "Source").into(),
-            l("Læst fra", "Read from").into(),
-        ],
-        &rows,
-    );
+    h += &view::decision::knowledge_rows(s, lang).to_html(lang);
     if s.knowledge.iter().any(|t| !t.shipped) {
         h += &format!(
             "<p>{}</p>\n",
@@ -769,31 +495,13 @@ fn assumptions(sc: &Scenario, s: &Summary, lang: Lang) -> String {
             )
         );
     }
-    let rows: Vec<Vec<String>> = s.knowledge.iter().map(|t| t.cells(lang)).collect();
-    h += &table(
-        &[
-            l("Tabel", "Table").into(),
-            l("Læst fra", "Read from").into(),
-            l("Format", "Format").into(),
-            l("Rækker", "Rows").into(),
-        ],
-        &rows,
-    );
+    h += &view::knowledge::sources(&s.knowledge, lang).to_html(lang);
     for w in &s.warnings {
-        h += &format!("<p class=\"warn\">{}</p>\n", esc(w));
+        h += &format!("<p class=\"warn\">{}</p>\n", esc(&words::warning(w, lang)));
     }
-    let p = &s.provenance;
     h += &format!(
-        "<p class=\"meta\">{} {} · {} {} · {} · {} {} · {} {}</p>\n",
-        l("Frø", "Seed"),
-        p.seed,
-        crate::text::int(p.draws as f64, lang),
-        l("træk", "draws"),
-        esc(&p.engine),
-        l("vidensdatabase", "knowledge base"),
-        esc(&p.knowledge_base),
-        l("scenarie", "scenario"),
-        esc(&p.scenario)
+        "<p class=\"meta\">{}</p>\n",
+        esc(&words::provenance(&s.provenance, lang))
     );
     h += &format!(
         "<h3>{}</h3><p>{}</p>\n",
@@ -832,7 +540,7 @@ mod tests {
     #[test]
     fn user_text_is_escaped() {
         assert_eq!(
-            super::esc("<script>\"x\" & 'y'</script>"),
+            crate::present::table::esc("<script>\"x\" & 'y'</script>"),
             "&lt;script&gt;&quot;x&quot; &amp; &#39;y&#39;&lt;/script&gt;"
         );
     }

@@ -10,6 +10,15 @@ use std::path::Path;
 
 use ab_glyph::{Font, FontRef};
 
+use crate::error::ReportError;
+
+fn render(message: String) -> ReportError {
+    ReportError::Render {
+        what: "writing report.pdf",
+        message,
+    }
+}
+
 const FONT: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
 const PAGE_W: f64 = 595.28;
 const PAGE_H: f64 = 841.89;
@@ -178,8 +187,9 @@ struct Metrics {
 }
 
 impl Metrics {
-    fn new() -> Result<Metrics, String> {
-        let font = FontRef::try_from_slice(FONT).map_err(|e| format!("the embedded font: {e}"))?;
+    fn new() -> Result<Metrics, ReportError> {
+        let font =
+            FontRef::try_from_slice(FONT).map_err(|e| render(format!("the embedded font: {e}")))?;
         let upem = font.units_per_em().unwrap_or(2048.0) as f64;
         let mut widths = [0.0; 256];
         for (b, w) in widths.iter_mut().enumerate().skip(32) {
@@ -216,14 +226,14 @@ struct Image {
 }
 
 /// The dimensions and compressed pixel data of an 8-bit RGB, non-interlaced PNG.
-fn png(bytes: &[u8]) -> Result<Image, String> {
+fn png(bytes: &[u8]) -> Result<Image, &'static str> {
     if bytes.len() < 33 || &bytes[1..4] != b"PNG" {
-        return Err("not a PNG".into());
+        return Err("not a PNG");
     }
     let be = |b: &[u8]| u32::from_be_bytes([b[0], b[1], b[2], b[3]]);
     let (width, height) = (be(&bytes[16..20]), be(&bytes[20..24]));
     if bytes[24] != 8 || bytes[25] != 2 || bytes[28] != 0 {
-        return Err("the chart PNG is not 8-bit RGB without interlacing".into());
+        return Err("the chart PNG is not 8-bit RGB without interlacing");
     }
     let mut data = Vec::new();
     let mut at = 8;
@@ -386,7 +396,7 @@ fn deflate(data: &[u8]) -> Vec<u8> {
 }
 
 /// Lays out the report's HTML as a PDF; figures are read from `charts/<name>.png`.
-pub fn from_html(html: &str, charts: &Path, footer: &str) -> Result<Vec<u8>, String> {
+pub fn from_html(html: &str, charts: &Path, footer: &str) -> Result<Vec<u8>, ReportError> {
     let m = Metrics::new()?;
     let mut w = Writer {
         m: &m,
@@ -436,9 +446,12 @@ pub fn from_html(html: &str, charts: &Path, footer: &str) -> Result<Vec<u8>, Str
             Block::Table(rows) => w.table(&rows),
             Block::Figure(name) => {
                 let path = charts.join(format!("{name}.png"));
-                let bytes =
-                    std::fs::read(&path).map_err(|e| format!("reading {}: {e}", path.display()))?;
-                w.figure(png(&bytes).map_err(|e| format!("{}: {e}", path.display()))?);
+                let bytes = std::fs::read(&path).map_err(|source| ReportError::Io {
+                    what: "reading",
+                    path: path.clone(),
+                    source,
+                })?;
+                w.figure(png(&bytes).map_err(|e| render(format!("{}: {e}", path.display())))?);
             }
         }
     }
@@ -450,7 +463,7 @@ pub fn from_html(html: &str, charts: &Path, footer: &str) -> Result<Vec<u8>, Str
     write(&w, &m)
 }
 
-fn write(w: &Writer, m: &Metrics) -> Result<Vec<u8>, String> {
+fn write(w: &Writer, m: &Metrics) -> Result<Vec<u8>, ReportError> {
     // objects: 1 catalog, 2 pages, 3 font, 4 descriptor, 5 font file, images, then per page
     // its content and the page
     let n_img = w.images.len();

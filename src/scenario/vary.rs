@@ -96,21 +96,31 @@ impl Param {
     }
 }
 
-fn number(s: &str, name: &str) -> Result<f64, String> {
+/// A grid dimension that cannot be read, in words (what was given, what is expected).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{0}")]
+pub struct VaryError(pub String);
+
+fn number(s: &str, name: &str) -> Result<f64, VaryError> {
     s.trim()
         .parse::<f64>()
         .ok()
         .filter(|x| x.is_finite())
-        .ok_or_else(|| format!("{name}: \"{s}\" is not a number"))
+        .ok_or_else(|| VaryError(format!("{name}: \"{s}\" is not a number")))
 }
 
-/// Parses `name=spec`.
-pub fn parse(text: &str) -> Result<Dimension, String> {
+/// Parses `name=spec` with the default limit on grid points.
+pub fn parse(text: &str) -> Result<Dimension, VaryError> {
+    parse_within(text, &crate::limits::Limits::default())
+}
+
+/// Parses `name=spec`; a range with more values than the grid-point limit is refused.
+pub fn parse_within(text: &str, limits: &crate::limits::Limits) -> Result<Dimension, VaryError> {
     let Some((name, spec)) = text.split_once('=') else {
-        return Err(format!(
+        return Err(VaryError(format!(
             "\"{text}\": expected NAME=FROM:TO:STEP or NAME=V1,V2,… (e.g. success_rate=0.05:0.30:0.01 or period=5,8,10); names: {}",
             NAMES.join(", ")
-        ));
+        )));
     };
     let name = name.trim();
     let param = match name {
@@ -126,19 +136,19 @@ pub fn parse(text: &str) -> Result<Dimension, String> {
         other => match other.strip_prefix("consequence_factor:") {
             Some(area) if !area.trim().is_empty() => Param::AreaFactor(area.trim().to_string()),
             _ => {
-                return Err(format!(
+                return Err(VaryError(format!(
                     "unknown grid input \"{other}\"{}; names: {}",
                     crate::text::suggest(other, NAMES)
                         .map(|s| format!(" (did you mean \"{s}\"?)"))
                         .unwrap_or_default(),
                     NAMES.join(", ")
-                ));
+                )));
             }
         },
     };
     let spec = spec.trim();
     if spec.is_empty() {
-        return Err(format!("{name}: no values after '='"));
+        return Err(VaryError(format!("{name}: no values after '='")));
     }
     let values: Vec<Value> = if matches!(param, Param::TargetGroup | Param::SuccessGoal) {
         spec.split(',')
@@ -147,20 +157,20 @@ pub fn parse(text: &str) -> Result<Dimension, String> {
     } else if spec.contains(':') {
         let parts: Vec<&str> = spec.split(':').collect();
         let [a, b, step] = parts.as_slice() else {
-            return Err(format!(
+            return Err(VaryError(format!(
                 "{name}={spec}: a range is FROM:TO:STEP, e.g. 0.05:0.30:0.01"
-            ));
+            )));
         };
         let (a, b, step) = (number(a, name)?, number(b, name)?, number(step, name)?);
         if step <= 0.0 || b < a {
-            return Err(format!(
+            return Err(VaryError(format!(
                 "{name}={spec}: a range needs FROM ≤ TO and STEP > 0"
-            ));
+            )));
         }
         let n = ((b - a) / step + 1e-9).floor() as usize + 1;
-        crate::limits::GRID_POINTS
-            .check(n as u64)
-            .map_err(|e| format!("{name}={spec}: {e}"))?;
+        limits
+            .check(&crate::limits::GRID_POINTS, n as u64)
+            .map_err(|e| VaryError(format!("{name}={spec}: {e}")))?;
         // computed from the index (no drift), rounded to 12 decimals
         (0..n)
             .map(|i| Value::Num(((a + i as f64 * step) * 1e12).round() / 1e12))
@@ -194,9 +204,9 @@ pub fn parse(text: &str) -> Result<Dimension, String> {
                 Param::SuccessRate => "a share from 0 to 1",
                 _ => "a number ≥ 0",
             };
-            return Err(format!(
+            return Err(VaryError(format!(
                 "{name}: value {v} is not allowed; expected {expected}"
-            ));
+            )));
         }
     }
     Ok(Dimension {
@@ -231,33 +241,39 @@ mod tests {
         assert!(
             parse("success_rate")
                 .unwrap_err()
+                .0
                 .contains("NAME=FROM:TO:STEP")
         );
         assert!(
             parse("sucess_rate=0.1")
                 .unwrap_err()
+                .0
                 .contains("did you mean \"success_rate\"")
         );
         assert!(
             parse("success_rate=0.3:0.1:0.1")
                 .unwrap_err()
+                .0
                 .contains("FROM ≤ TO")
         );
         assert!(
             parse("success_rate=0.1:0.3")
                 .unwrap_err()
+                .0
                 .contains("FROM:TO:STEP")
         );
-        assert!(parse("period=2.5").unwrap_err().contains("whole number"));
+        assert!(parse("period=2.5").unwrap_err().0.contains("whole number"));
         assert!(
             parse("cost_factor=a,b")
                 .unwrap_err()
+                .0
                 .contains("not a number")
         );
-        assert!(parse("cost_factor=").unwrap_err().contains("no values"));
+        assert!(parse("cost_factor=").unwrap_err().0.contains("no values"));
         assert!(
             parse("success_rate=0:1:0")
                 .unwrap_err()
+                .0
                 .contains("STEP > 0")
         );
     }

@@ -46,7 +46,7 @@ fn with_uncertainty(extra: &str) -> String {
 }
 
 fn run1(sc: &Scenario, o: &Options) -> McResult {
-    run(sc, "kb", o, &|_| {}).unwrap().remove(0)
+    run(sc, "kb", o, &crate::observer::Quiet).unwrap().remove(0)
 }
 
 #[test]
@@ -213,14 +213,19 @@ fn the_same_seed_gives_identical_results_on_one_and_two_threads() {
             .num_threads(threads)
             .build()
             .unwrap();
-        pool.install(|| serde_json::to_string(&compare(&sc, "kb", &o, &|_| {}).unwrap()).unwrap())
+        pool.install(|| {
+            serde_json::to_string(&compare(&sc, "kb", &o, &crate::observer::Quiet).unwrap())
+                .unwrap()
+        })
     };
     let one = json(1);
     assert_eq!(one, json(2));
     assert_eq!(one, json(3));
     // a different seed gives different numbers
-    let other =
-        serde_json::to_string(&compare(&sc, "kb", &opt(30_000, 10), &|_| {}).unwrap()).unwrap();
+    let other = serde_json::to_string(
+        &compare(&sc, "kb", &opt(30_000, 10), &crate::observer::Quiet).unwrap(),
+    )
+    .unwrap();
     assert_ne!(one, other);
 }
 
@@ -231,7 +236,7 @@ fn an_intervention_compared_with_itself() {
     );
     let second = one[one.find("[[intervention]]").unwrap()..].replace("id = \"a\"", "id = \"b\"");
     let sc = parse(&format!("{one}{second}"));
-    let c = compare(&sc, "kb", &opt(20_000, 5), &|_| {}).unwrap();
+    let c = compare(&sc, "kb", &opt(20_000, 5), &crate::observer::Quiet).unwrap();
     let p = &c.pairs[0];
     assert_eq!(p.p_a_better, 0.5);
     assert_eq!(p.overlap_share, 1.0);
@@ -247,7 +252,7 @@ fn portfolio_low_is_above_the_sum_of_lows_for_independent_interventions() {
     let second = one[one.find("[[intervention]]").unwrap()..]
         .replace("id = \"a\"", "id = \"b\"\nindependent = true");
     let sc = parse(&format!("{one}{second}"));
-    let c = compare(&sc, "kb", &opt(50_000, 2), &|_| {}).unwrap();
+    let c = compare(&sc, "kb", &opt(50_000, 2), &crate::observer::Quiet).unwrap();
     // independent: the sum's low end (≈ −10.000·2 + spread) is above the sum of low ends
     assert!(c.portfolio.low > c.portfolio.sum_of_lows + 1_000.0);
     // P(a > b) ≈ 0.5 for two independent copies
@@ -298,14 +303,29 @@ fn split_incentive_counts_actor_losses_while_the_total_gains() {
 
 #[test]
 fn bad_options_are_refused() {
-    assert!(check(&opt(1, 1)).unwrap_err().contains("draws"));
+    let sc = parse(LINEAR);
+    let refused = |o: &Options| check(&sc, o).map_err(|e| e.to_string()).unwrap_err();
+    assert!(refused(&opt(1, 1)).contains("draws"));
     let mut o = opt(100, 1);
     o.interval = 1.2;
-    assert!(check(&o).unwrap_err().contains("interval"));
-    let sc = parse(LINEAR);
+    assert!(refused(&o).contains("interval"));
+    let few = crate::limits::Limits::default().with(&crate::limits::DRAWS, 50);
+    let small = crate::scenario::Scenario {
+        limits: few,
+        ..sc.clone()
+    };
+    match check(&small, &opt(100, 1)) {
+        Err(crate::error::AnalysisError::Limit {
+            got, max, variable, ..
+        }) => {
+            assert_eq!((got, max, variable), (100, 50, "SOEM_MAX_DRAWS"));
+        }
+        other => panic!("expected the draws limit, got {other:?}"),
+    }
     assert!(
-        compare(&sc, "kb", &opt(100, 1), &|_| {})
+        compare(&sc, "kb", &opt(100, 1), &crate::observer::Quiet)
             .unwrap_err()
+            .to_string()
             .contains("two or more")
     );
 }

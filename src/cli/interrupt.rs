@@ -1,5 +1,7 @@
-//! Ctrl-C (SIGINT) and SIGTERM: the first one asks the long runs (Monte Carlo, grids, reports) to
-//! stop at the next chunk; they return [`MESSAGE`] and write nothing (a report's folder is built
+//! Ctrl-C (SIGINT) and SIGTERM, for the command line: the first one asks the long runs (Monte
+//! Carlo, grids, reports) to stop at the next chunk — through the command line's
+//! [`crate::Observer`] ([`super::progress::Terminal`]), which reads this flag; they
+//! stop with [`crate::error::AnalysisError::Interrupted`] and write nothing (a report's folder is built
 //! aside and only moved into place when complete, and is removed on interruption). A second
 //! Ctrl-C ends the process at once; the hidden temporary folder it may leave is removed by the
 //! next run.
@@ -7,9 +9,6 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 
 static REQUESTED: AtomicBool = AtomicBool::new(false);
-
-/// What an interrupted run says.
-pub const MESSAGE: &str = "interrupted (Ctrl-C): stopped before writing anything";
 
 /// The exit code of an interrupted run (128 + SIGINT, as shells expect).
 pub const EXIT_CODE: u8 = 130;
@@ -38,13 +37,4 @@ pub fn install() {
 /// True once a stop was asked for.
 pub fn requested() -> bool {
     REQUESTED.load(Ordering::Relaxed)
-}
-
-/// `Err(MESSAGE)` once a stop was asked for.
-pub fn check() -> Result<(), String> {
-    if requested() {
-        Err(MESSAGE.to_string())
-    } else {
-        Ok(())
-    }
 }

@@ -1,0 +1,175 @@
+//! The base calculation as tables: net gain per year and actor, present value and break-even per
+//! actor, present value per area; and the calculation in long form for CSV.
+
+use crate::model::Calculation;
+use crate::present::format::{Lang, int, pct};
+use crate::present::table::{Cell, Column, Kind, Table};
+use crate::present::words;
+
+/// The line under the heading: participants, success rate, price year, discount rate and
+/// result period.
+pub fn settings_line(c: &Calculation, participants: f64, lang: Lang) -> String {
+    format!(
+        "{} {} · {} {} · {}-{} · {} {} · {} {}–{}",
+        int(participants, lang),
+        lang.t("deltagere", "participants"),
+        lang.t("succesrate", "success rate"),
+        pct(c.success_rate, 1, lang),
+        c.price_year,
+        lang.t("priser", "prices"),
+        lang.t("diskonteringsrente", "discount rate"),
+        pct(c.discount_rate, 1, lang),
+        lang.t("resultatperiode", "result period"),
+        c.result_period[0],
+        c.result_period[1]
+    )
+}
+
+/// Net gain per year and actor (undiscounted), with the result period's years marked `*`.
+pub fn net_per_year(c: &Calculation, lang: Lang) -> Table {
+    let mut cols = vec![Column::new(lang.t("År", "Year"), Kind::Text)];
+    cols.extend(
+        c.net
+            .keys()
+            .map(|k| Column::new(words::actor(k, lang), Kind::Kroner)),
+    );
+    let mut t = Table::new("net_per_year", cols).titled(format!(
+        "{} ({}-{}, {})",
+        lang.t("Nettogevinst pr. år, kr.", "Net gain per year, DKK"),
+        c.price_year,
+        lang.t("priser", "prices"),
+        lang.t(
+            "ikke tilbagediskonteret; * = i resultatperioden",
+            "undiscounted; * = in the result period"
+        )
+    ));
+    for (i, y) in c.years.iter().enumerate() {
+        let mark = if (c.result_period[0]..=c.result_period[1]).contains(y) {
+            "*"
+        } else {
+            " "
+        };
+        let mut row = vec![Cell::Text(format!("{y}{mark}"))];
+        row.extend(c.net.0.iter().map(|(_, v)| Cell::Num(v[i])));
+        t.push(row);
+    }
+    t
+}
+
+/// Present value and break-even year per actor.
+pub fn present_value(c: &Calculation, lang: Lang) -> Table {
+    let mut t = Table::new(
+        "present_value",
+        vec![
+            Column::new(lang.t("Aktør", "Actor"), Kind::Text),
+            Column::new(lang.t("Nutidsværdi", "Present value"), Kind::Kroner),
+            Column::new(lang.t("Break-even", "Break-even"), Kind::Figure),
+        ],
+    )
+    .titled(format!(
+        "{} {}–{} ({} {}) {}",
+        lang.t("Nutidsværdi", "Present value"),
+        c.result_period[0],
+        c.result_period[1],
+        lang.t("tilbagediskonteret til", "discounted to"),
+        c.price_year,
+        lang.t("og break-even", "and break-even")
+    ));
+    for (((k, pv), (_, be)), (_, since)) in
+        c.pv.0
+            .iter()
+            .zip(&c.break_even_year.0)
+            .zip(&c.break_even_years_since_start.0)
+    {
+        let be = match (be, since) {
+            (Some(y), Some(s)) => Cell::Text(format!("{y} ({} {s})", lang.t("år", "year"))),
+            _ => Cell::Missing(words::no_break_even(lang).into()),
+        };
+        t.push(vec![Cell::Text(words::actor(k, lang)), Cell::Num(*pv), be]);
+    }
+    t
+}
+
+/// Present value per area and actor.
+pub fn areas(c: &Calculation, lang: Lang) -> Table {
+    let mut cols = vec![Column::new(lang.t("Område", "Area"), Kind::Text)];
+    cols.extend(
+        c.pv.keys()
+            .map(|k| Column::new(words::actor(k, lang), Kind::Kroner)),
+    );
+    let mut t = Table::new("present_value_by_area", cols).titled(format!(
+        "{} {}–{}",
+        lang.t("Nutidsværdi pr. område", "Present value per area"),
+        c.result_period[0],
+        c.result_period[1]
+    ));
+    for a in &c.areas {
+        let mut row = vec![Cell::Text(a.area.clone())];
+        row.extend(a.pv.0.iter().map(|(_, v)| Cell::Num(*v)));
+        t.push(row);
+    }
+    t
+}
+
+/// The three tables of one calculation, in the order they are shown.
+pub fn tables(c: &Calculation, lang: Lang) -> Vec<Table> {
+    vec![
+        net_per_year(c, lang),
+        present_value(c, lang),
+        areas(c, lang),
+    ]
+}
+
+/// The lines listing the items with illustrative numbers (empty when none).
+pub fn illustrative(c: &Calculation, lang: Lang) -> Vec<String> {
+    c.illustrative
+        .iter()
+        .map(|l| {
+            format!(
+                "{} ({}): {}",
+                l.name,
+                l.item,
+                words::illustrative_parts(l.consequences, l.prices, lang)
+            )
+        })
+        .collect()
+}
+
+/// The calculations in long form: intervention, table (`net`, `net_by_area`, `pv`,
+/// `break_even_year`), key, year, value.
+pub fn long(results: &[Calculation]) -> Table {
+    let mut t = Table::new(
+        "calc",
+        ["intervention", "table", "key", "year", "value"]
+            .map(|c| Column::new(c, Kind::Number(0)))
+            .to_vec(),
+    );
+    let mut push = |iv: &str, table: &str, key: &str, year: Option<i32>, value: Option<f64>| {
+        t.push(vec![
+            Cell::text(iv),
+            Cell::text(table),
+            Cell::text(key),
+            Cell::opt(year.map(f64::from)),
+            Cell::opt(value),
+        ]);
+    };
+    for r in results {
+        for (k, series) in &r.net.0 {
+            for (y, v) in r.years.iter().zip(series) {
+                push(&r.id, "net", k, Some(*y), Some(*v));
+            }
+        }
+        for a in &r.areas {
+            for (y, v) in r.years.iter().zip(&a.net) {
+                push(&r.id, "net_by_area", &a.area, Some(*y), Some(*v));
+            }
+        }
+        for (k, v) in &r.pv.0 {
+            push(&r.id, "pv", k, None, Some(*v));
+        }
+        for (k, v) in &r.break_even_year.0 {
+            push(&r.id, "break_even_year", k, *v, v.map(f64::from));
+        }
+    }
+    t
+}

@@ -1,0 +1,324 @@
+//! The decision report's data tables (`tables/*.csv` and the sheets of `tables.xlsx`): every
+//! figure of the report in full, one table per kind of result, all interventions together.
+
+use crate::analysis::decision::Summary;
+use crate::present::format::Lang;
+use crate::present::table::{Cell, Column, Kind, Table};
+use crate::present::words;
+use crate::scenario::Scenario;
+
+fn columns(spec: &[(&str, Kind)]) -> Vec<Column> {
+    spec.iter().map(|(l, k)| Column::new(*l, *k)).collect()
+}
+
+/// Every data table of the report.
+pub fn tables(s: &Summary, lang: Lang) -> Vec<Table> {
+    let l = |da: &'static str, en: &'static str| lang.t(da, en);
+    let mut out = Vec::new();
+    let keys: Vec<String> = s
+        .calc
+        .first()
+        .map(|c| c.pv.keys().map(String::from).collect())
+        .unwrap_or_default();
+    let labels: Vec<String> = keys.iter().map(|k| words::actor(k, lang)).collect();
+    // net per year
+    let mut cols = columns(&[
+        (l("Indsats", "Intervention"), Kind::Text),
+        (l("År", "Year"), Kind::Year),
+    ]);
+    cols.extend(labels.iter().map(|k| Column::new(k.clone(), Kind::Kroner)));
+    let mut t = Table::new("net_per_year", cols);
+    for c in &s.calc {
+        for (i, y) in c.years.iter().enumerate() {
+            let mut r = vec![Cell::text(&c.id), Cell::Num(f64::from(*y))];
+            r.extend(c.net.0.iter().map(|(_, v)| Cell::Num(v[i])));
+            t.push(r);
+        }
+    }
+    out.push(t);
+    // present value and break-even
+    let mut t = Table::new(
+        "present_value",
+        columns(&[
+            (l("Indsats", "Intervention"), Kind::Text),
+            (l("Aktør", "Actor"), Kind::Text),
+            (l("Nutidsværdi (kr.)", "Present value (kr.)"), Kind::Kroner),
+            (l("Break-even år", "Break-even year"), Kind::Year),
+        ]),
+    );
+    for c in &s.calc {
+        for (k, v) in &c.pv.0 {
+            t.push(vec![
+                Cell::text(&c.id),
+                Cell::Text(words::actor(k, lang)),
+                Cell::Num(*v),
+                Cell::opt(c.break_even_year.get(k).copied().flatten().map(f64::from)),
+            ]);
+        }
+    }
+    out.push(t);
+    // requirement
+    let mut t = Table::new(
+        "requirement",
+        columns(&[
+            (l("Indsats", "Intervention"), Kind::Text),
+            (l("Aktør", "Actor"), Kind::Text),
+            (
+                l("Krævet succesrate", "Required success rate"),
+                Kind::Share(1),
+            ),
+            (
+                l("Antaget succesrate", "Assumed success rate"),
+                Kind::Share(1),
+            ),
+        ]),
+    );
+    for r in &s.require {
+        for (k, v) in &r.success_rate.0 {
+            t.push(vec![
+                Cell::text(&r.id),
+                Cell::Text(words::actor(k, lang)),
+                Cell::opt(*v),
+                Cell::Num(r.assumed_success_rate),
+            ]);
+        }
+    }
+    out.push(t);
+    // tornado
+    let mut t = Table::new(
+        "tornado",
+        columns(&[
+            (l("Indsats", "Intervention"), Kind::Text),
+            (l("Input", "Input"), Kind::Text),
+            (l("Lav (kr.)", "Low (kr.)"), Kind::Kroner),
+            (l("Høj (kr.)", "High (kr.)"), Kind::Kroner),
+            (l("Udsving (kr.)", "Swing (kr.)"), Kind::Kroner),
+        ]),
+    );
+    for tor in &s.tornado {
+        for b in &tor.bars {
+            t.push(vec![
+                Cell::text(&tor.id),
+                Cell::Text(words::bar(b, lang)),
+                Cell::Num(b.low),
+                Cell::Num(b.high),
+                Cell::Num(b.swing),
+            ]);
+        }
+    }
+    out.push(t);
+    // monte carlo
+    let mut t = Table::new(
+        "monte_carlo",
+        columns(&[
+            (l("Indsats", "Intervention"), Kind::Text),
+            (l("Aktør", "Actor"), Kind::Text),
+            (l("Bedste bud (kr.)", "Best estimate (kr.)"), Kind::Kroner),
+            (l("Middel (kr.)", "Mean (kr.)"), Kind::Kroner),
+            (l("Spredning (kr.)", "SD (kr.)"), Kind::Kroner),
+            (
+                l("Interval, lav (kr.)", "Interval, low (kr.)"),
+                Kind::Kroner,
+            ),
+            (l("Median (kr.)", "Median (kr.)"), Kind::Kroner),
+            (
+                l("Interval, høj (kr.)", "Interval, high (kr.)"),
+                Kind::Kroner,
+            ),
+            (l("P(gevinst)", "P(gain)"), Kind::Share(1)),
+            (l("Break-even p10", "Break-even p10"), Kind::Year),
+            (l("Break-even p50", "Break-even p50"), Kind::Year),
+            (l("Break-even p90", "Break-even p90"), Kind::Year),
+            (
+                l("Andel uden break-even", "Share without break-even"),
+                Kind::Share(1),
+            ),
+        ]),
+    );
+    for m in &s.mc {
+        for ((k, p), (_, b)) in m.pv.0.iter().zip(&m.break_even_year.0) {
+            t.push(vec![
+                Cell::text(&m.id),
+                Cell::Text(words::actor(k, lang)),
+                Cell::Num(p.deterministic),
+                Cell::Num(p.mean),
+                Cell::Num(p.sd),
+                Cell::Num(p.interval[0]),
+                Cell::Num(p.p50),
+                Cell::Num(p.interval[1]),
+                Cell::Num(p.p_positive),
+                Cell::opt(b.p10),
+                Cell::opt(b.p50),
+                Cell::opt(b.p90),
+                Cell::Num(b.share_none),
+            ]);
+        }
+    }
+    out.push(t);
+    // budget years: the portfolio, or the single intervention
+    let years = match &s.comparison {
+        Some(c) => Some(&c.portfolio.by_year),
+        None => s.mc.first().and_then(|m| m.by_year.as_ref()),
+    };
+    if let Some(years) = years {
+        let mut cols = columns(&[(l("År", "Year"), Kind::Year)]);
+        cols.extend(
+            labels
+                .iter()
+                .map(|k| Column::new(format!("{k}: minimum"), Kind::Kroner)),
+        );
+        let mut t = Table::new("budget_years", cols);
+        for y in years {
+            let mut r = vec![Cell::Num(f64::from(y.year))];
+            r.extend(y.net.0.iter().map(|(_, v)| Cell::Num(v.low)));
+            t.push(r);
+        }
+        out.push(t);
+    }
+    if let Some(c) = &s.comparison {
+        let mut t = Table::new(
+            "comparison",
+            columns(&[
+                ("A", Kind::Text),
+                ("B", Kind::Text),
+                ("P(A > B)", Kind::Share(1)),
+                (l("Overlap, lav (kr.)", "Overlap, low (kr.)"), Kind::Kroner),
+                (l("Overlap, høj (kr.)", "Overlap, high (kr.)"), Kind::Kroner),
+                (l("Overlap-andel", "Overlap share"), Kind::Share(1)),
+                (
+                    l("Risiko for forkert valg", "Risk of the wrong choice"),
+                    Kind::Share(1),
+                ),
+            ]),
+        );
+        for p in &c.pairs {
+            t.push(vec![
+                Cell::text(&p.a),
+                Cell::text(&p.b),
+                Cell::Num(p.p_a_better),
+                Cell::opt(p.interval_overlap.map(|o| o[0])),
+                Cell::opt(p.interval_overlap.map(|o| o[1])),
+                Cell::Num(p.overlap_share),
+                Cell::Num(p.wrong_choice_risk),
+            ]);
+        }
+        out.push(t);
+    }
+    out.push(logbook(s, lang));
+    out
+}
+
+/// Every input's note and source (the course's logbook).
+pub fn logbook(s: &Summary, lang: Lang) -> Table {
+    let l = |da: &'static str, en: &'static str| lang.t(da, en);
+    let mut t = Table::new(
+        "logbook",
+        columns(&[
+            (l("Input", "Input"), Kind::Text),
+            (l("Note", "Note"), Kind::Text),
+            (l("Kilde", "Source"), Kind::Text),
+        ]),
+    );
+    for e in &s.logbook {
+        t.push(vec![
+            Cell::text(&e.input),
+            e.note.as_deref().map_or(Cell::Empty, Cell::text),
+            e.source.as_deref().map_or(Cell::Empty, Cell::text),
+        ]);
+    }
+    t
+}
+
+/// The uncertainty ranges of every intervention, in words ("trekantfordeling 8 %–20 %, mest
+/// sandsynligt 14 %").
+pub fn uncertainty(sc: &Scenario, lang: Lang) -> Table {
+    let l = |da: &'static str, en: &'static str| lang.t(da, en);
+    let mut t = Table::new(
+        "uncertainty",
+        columns(&[
+            (l("Indsats", "Intervention"), Kind::Text),
+            (l("Input", "Input"), Kind::Text),
+            (l("Fordeling", "Distribution"), Kind::Text),
+        ]),
+    );
+    for iv in &sc.interventions {
+        let u = &iv.uncertainty;
+        let mut push = |input: String, d: &crate::dist::Dist, share: bool| {
+            t.push(vec![
+                Cell::text(&iv.id),
+                Cell::Text(input),
+                Cell::Text(words::distribution(d, share, lang)),
+            ]);
+        };
+        if let Some(x) = &u.success_rate {
+            push(l("succesrate", "success rate").into(), x, true);
+        }
+        if let Some(x) = &u.consequences {
+            push(
+                format!(
+                    "{} ({})",
+                    l("konsekvensfaktor", "consequence factor"),
+                    words::factor_scope(x.per, lang)
+                ),
+                &x.dist,
+                false,
+            );
+        }
+        if let Some(x) = &u.prices {
+            push(
+                format!(
+                    "{} ({})",
+                    l("prisfaktor", "price factor"),
+                    words::factor_scope(x.per, lang)
+                ),
+                &x.dist,
+                false,
+            );
+        }
+        if let Some(x) = &u.costs {
+            push(l("omkostningsfaktor", "cost factor").into(), x, false);
+        }
+    }
+    t
+}
+
+/// The knowledge-base rows each intervention used: item, origin, source and where it was read.
+pub fn knowledge_rows(s: &Summary, lang: Lang) -> Table {
+    let l = |da: &'static str, en: &'static str| lang.t(da, en);
+    let from = |file: &str| -> Option<String> {
+        let t = s.knowledge.iter().find(|t| t.file == file)?;
+        (!t.shipped).then(|| t.path.display().to_string())
+    };
+    // consequences and prices are the tables an item's numbers come from
+    let own: Vec<String> = ["consequences.csv", "prices.csv"]
+        .iter()
+        .filter_map(|f| from(f))
+        .collect();
+    let item_from = if own.is_empty() {
+        l("medfølgende vidensdatabase", "shipped knowledge base").to_string()
+    } else {
+        own.join(", ")
+    };
+    let mut t = Table::new(
+        "knowledge_rows",
+        columns(&[
+            (l("Indsats", "Intervention"), Kind::Text),
+            (l("Post", "Item"), Kind::Text),
+            (l("Oprindelse", "Origin"), Kind::Text),
+            (l("Kilde", "Source"), Kind::Text),
+            (l("Læst fra", "Read from"), Kind::Text),
+        ]),
+    );
+    for c in &s.calc {
+        for it in &c.items {
+            t.push(vec![
+                Cell::text(&c.id),
+                Cell::Text(format!("{} ({})", it.name, it.id)),
+                Cell::Text(words::origin(it.origin, lang).into()),
+                Cell::Text(it.sources.join("; ")),
+                Cell::text(&item_from),
+            ]);
+        }
+    }
+    t
+}

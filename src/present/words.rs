@@ -1,0 +1,350 @@
+//! The course's words and sentences, each written once in Danish and English: actor and bar
+//! labels, the requirement reading, the size of an interval overlap, the break-even range, the
+//! split-incentive and summed-minimums warnings, the illustrative-numbers notice and the
+//! provenance line. The terminal, the report and the workbench all say it with these.
+
+use super::format::{Lang, dec, int, pct};
+use crate::analysis::mc::{OverlapSize, Provenance};
+use crate::analysis::require::Reading;
+use crate::analysis::tornado::{Bar, BarKind};
+use crate::dist::Dist;
+use crate::model::TOTAL;
+use crate::scenario::{FactorScope, ItemOrigin, Warning};
+
+/// An actor's display name: `kommune` → `Kommune`, `total` → `I alt`/`Total`.
+pub fn actor(key: &str, lang: Lang) -> String {
+    if key == TOTAL {
+        return lang.t("I alt", "Total").to_string();
+    }
+    let mut c = key.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+        None => String::new(),
+    }
+}
+
+/// "none": a value that does not exist (no required rate, no break-even).
+pub fn none(lang: Lang) -> &'static str {
+    lang.t("ingen", "none")
+}
+
+/// A break-even year that is not reached within the horizon.
+pub fn no_break_even(lang: Lang) -> &'static str {
+    lang.t("ingen i horisonten", "none in the horizon")
+}
+
+/// The plain-language reading of a required success rate for one actor.
+pub fn requirement(rate: Option<f64>, assumed: f64, lang: Lang) -> String {
+    let with = |lead: &str, s: f64| {
+        format!(
+            "{lead} {} ({} {})",
+            pct(s, 1, lang),
+            lang.t("antaget:", "assumed:"),
+            pct(assumed, 1, lang)
+        )
+    };
+    match (Reading::of(rate), rate) {
+        (Reading::NoGain, _) | (_, None) => lang
+            .t(
+                "Ingen succesrate når målet (indsatsen giver ingen gevinst her)",
+                "No success rate reaches the target (the intervention gains nothing here)",
+            )
+            .to_string(),
+        (Reading::Unattainable, Some(s)) => {
+            with(lang.t("Uopnåeligt: kræver", "Unattainable: needs"), s)
+        }
+        (Reading::MetWithoutSuccess, Some(_)) => lang
+            .t("Nås selv uden succes", "Met even with no success")
+            .to_string(),
+        (Reading::Needs, Some(s)) => with(
+            lang.t(
+                "Kræver en succesrate på mindst",
+                "Needs a success rate of at least",
+            ),
+            s,
+        ),
+    }
+}
+
+/// The size of two intervals' overlap, as the course names it.
+pub fn overlap(size: OverlapSize, lang: Lang) -> &'static str {
+    match size {
+        OverlapSize::Small => lang.t("Lille overlap", "Small overlap"),
+        OverlapSize::Medium => lang.t("Mellemstort overlap", "Medium overlap"),
+        OverlapSize::Large => lang.t("Stort overlap", "Large overlap"),
+    }
+}
+
+/// "risk of choosing the wrong intervention" (after the percentage).
+pub fn wrong_choice(lang: Lang) -> &'static str {
+    lang.t(
+        "risiko for at vælge den forkerte indsats",
+        "risk of choosing the wrong intervention",
+    )
+}
+
+/// The split incentive: what follows an actor's name, before the probability.
+pub fn split_incentive(lang: Lang) -> &'static str {
+    lang.t(
+        "taber, mens den offentlige sektor samlet vinder, med sandsynlighed",
+        "loses while the public sector as a whole gains, with probability",
+    )
+}
+
+/// The course's warning against adding up minimum figures.
+pub fn summed_minimums(lang: Lang) -> &'static str {
+    lang.t(
+        "Summen af minimumstal er for forsigtig: det er usandsynligt, at alle indsatser rammer bunden samtidig.",
+        "Summed minimums are too conservative: all interventions are unlikely to hit their low end at once.",
+    )
+}
+
+/// The one-line notice a terminal result ends with when it used illustrative numbers (empty when
+/// none did).
+pub fn illustrative_line(items: &[String], lang: Lang) -> String {
+    if items.is_empty() {
+        return String::new();
+    }
+    format!(
+        "{} {}\n",
+        lang.t(
+            "OBS: illustrative tal (ikke fra SØM's referencemateriale) i:",
+            "Note: illustrative numbers (not from the SØM reference material) in:"
+        ),
+        items.join(", ")
+    )
+}
+
+/// The heading of the list of items with illustrative numbers (calculator, report).
+pub fn illustrative_heading(lang: Lang) -> &'static str {
+    lang.t(
+        "OBS: beregningen bruger illustrative tal (ikke fra SØM's referencemateriale):",
+        "NOTE: this result uses illustrative numbers (not from the SØM reference material):",
+    )
+}
+
+/// What an item's illustrative numbers are: consequences, prices or both.
+pub fn illustrative_parts(consequences: bool, prices: bool, lang: Lang) -> &'static str {
+    match (consequences, prices) {
+        (true, true) => lang.t("konsekvenser og priser", "consequences and prices"),
+        (true, false) => lang.t("konsekvenser", "consequences"),
+        _ => lang.t("priser", "prices"),
+    }
+}
+
+/// The provenance line: seed, draws, engine, knowledge-base and scenario hashes.
+pub fn provenance(p: &Provenance, lang: Lang) -> String {
+    format!(
+        "{} {} · {} {} · {} · {} {} · {} {}",
+        lang.t("Frø", "Seed"),
+        p.seed,
+        int(p.draws as f64, lang),
+        lang.t("træk", "draws"),
+        p.engine,
+        lang.t("vidensdatabase", "knowledge base"),
+        p.knowledge_base,
+        lang.t("scenarie", "scenario"),
+        p.scenario
+    )
+}
+
+/// A tornado bar's label with the range of its input, e.g. `Succesrate 9–19 %`.
+pub fn bar(b: &Bar, lang: Lang) -> String {
+    let range = |a: f64, z: f64| format!("{}–{}", pct(a, 0, lang), pct(z, 0, lang));
+    let factor = |name: &str| {
+        format!(
+            "{name} ×{}–{}",
+            dec(b.input_minus, 2, lang),
+            dec(b.input_plus, 2, lang)
+        )
+    };
+    match b.kind {
+        BarKind::SuccessRate => format!(
+            "{} {}",
+            lang.t("Succesrate", "Success rate"),
+            range(b.input_minus, b.input_plus)
+        ),
+        BarKind::Costs => factor(lang.t("Omkostninger", "Costs")),
+        BarKind::Prices => factor(lang.t("Alle priser", "All prices")),
+        BarKind::DiscountRate => format!(
+            "{} {}–{}",
+            lang.t("Diskonteringsrente", "Discount rate"),
+            pct(b.input_minus, 1, lang),
+            pct(b.input_plus, 1, lang)
+        ),
+        BarKind::Area => format!("{}: {}", lang.t("Område", "Area"), b.label),
+        BarKind::Item => b.label.clone(),
+    }
+}
+
+/// A value of a distribution: a share as a percentage (whole percent when it is one), a factor
+/// with two decimals.
+fn value(v: f64, share: bool, lang: Lang) -> String {
+    if !share {
+        return dec(v, 2, lang);
+    }
+    let whole = ((v * 100.0).round() - v * 100.0).abs() < 1e-9;
+    pct(v, if whole { 0 } else { 1 }, lang)
+}
+
+/// A distribution in words: `trekantfordeling 8 %–20 %, mest sandsynligt 14 %` for a share
+/// (`share`), `ligefordeling 0,80–1,20` for a factor.
+pub fn distribution(d: &Dist, share: bool, lang: Lang) -> String {
+    let v = |x: f64| value(x, share, lang);
+    let range = |a: f64, z: f64| format!("{}–{}", v(a), v(z));
+    let likely = lang.t("mest sandsynligt", "most likely");
+    match *d {
+        Dist::Fixed { value } => format!("{} {}", lang.t("fast værdi", "fixed at"), v(value)),
+        Dist::Uniform { min, max } => {
+            format!("{} {}", lang.t("ligefordeling", "uniform"), range(min, max))
+        }
+        Dist::Triangular { min, mode, max } => format!(
+            "{} {}, {likely} {}",
+            lang.t("trekantfordeling", "triangular"),
+            range(min, max),
+            v(mode)
+        ),
+        Dist::Pert { min, mode, max } => format!(
+            "{} {}, {likely} {}",
+            lang.t("PERT-fordeling", "PERT"),
+            range(min, max),
+            v(mode)
+        ),
+        Dist::Normal { mean, sd, min, max } => {
+            let mut s = format!(
+                "{} {}, {} {}",
+                lang.t("normalfordeling, middel", "normal, mean"),
+                v(mean),
+                lang.t("spredning", "sd"),
+                v(sd)
+            );
+            if min.is_some() || max.is_some() {
+                let end = |x: Option<f64>| x.map_or("…".to_string(), v);
+                s += &format!(
+                    ", {} {}–{}",
+                    lang.t("afskåret til", "truncated to"),
+                    end(min),
+                    end(max)
+                );
+            }
+            s
+        }
+        Dist::Lognormal { mean, sd } => format!(
+            "{} {}, {} {}",
+            lang.t("lognormalfordeling, middel", "lognormal, mean"),
+            v(mean),
+            lang.t("spredning", "sd"),
+            v(sd)
+        ),
+        Dist::Beta { alpha, beta } => format!(
+            "{} α = {}, β = {}",
+            lang.t("betafordeling", "beta"),
+            dec(alpha, 2, lang),
+            dec(beta, 2, lang)
+        ),
+    }
+}
+
+/// Which items share one draw of a factor.
+pub fn factor_scope(per: FactorScope, lang: Lang) -> &'static str {
+    match per {
+        FactorScope::Item => lang.t("én pr. post", "one per item"),
+        FactorScope::Area => lang.t("én pr. område", "one per area"),
+        FactorScope::All => lang.t("én for alle poster", "one for all items"),
+    }
+}
+
+/// Where an item's numbers come from.
+pub fn origin(o: ItemOrigin, lang: Lang) -> &'static str {
+    match o {
+        ItemOrigin::Knowledge => lang.t("vidensdatabasen", "knowledge base"),
+        ItemOrigin::Overridden => lang.t("vidensdatabasen, ændret", "knowledge base, changed"),
+        ItemOrigin::Own => lang.t("egen post", "own item"),
+    }
+}
+
+/// A scenario's warning in the reader's language.
+pub fn warning(w: &Warning, lang: Lang) -> String {
+    if lang == Lang::En {
+        return w.english();
+    }
+    match w {
+        Warning::DuringTruncated { field, given, lag } => format!(
+            "{field}: {given} værdier angivet, men et forløb varer {lag} år; værdier efter år {lag} bruges ikke"
+        ),
+        Warning::ValuesTruncated { field, given } => format!(
+            "{field}: {given} værdier angivet; værdier efter konsekvensår {} bruges ikke",
+            crate::kb::LAST_YEAR
+        ),
+        Warning::IndexExtended {
+            what,
+            first,
+            last,
+            from,
+            to,
+        } => format!(
+            "{}: prisindekset ({first}–{last}) er forlænget med den sidst kendte årlige ændring for at omregne {from}-priser til {to}",
+            what.as_deref().unwrap_or("vidensdatabasens priser")
+        ),
+        Warning::SharedTargetGroup { a, b, group } => format!(
+            "{a} og {b} har samme målgruppe ({group}): hvis de når de samme borgere, tæller porteføljen de samme gevinster to gange"
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn actors_and_requirements() {
+        assert_eq!(actor("total", Lang::Da), "I alt");
+        assert_eq!(actor("kommune", Lang::En), "Kommune");
+        assert_eq!(
+            requirement(Some(0.125), 0.2, Lang::Da),
+            "Kræver en succesrate på mindst 12,5 % (antaget: 20,0 %)"
+        );
+        assert_eq!(
+            requirement(Some(1.5), 0.2, Lang::En),
+            "Unattainable: needs 150.0% (assumed: 20.0%)"
+        );
+        assert_eq!(
+            requirement(Some(-0.1), 0.2, Lang::Da),
+            "Nås selv uden succes"
+        );
+        assert!(requirement(None, 0.2, Lang::Da).starts_with("Ingen succesrate"));
+    }
+
+    #[test]
+    fn distributions_in_words() {
+        let tri = Dist::Triangular {
+            min: 0.08,
+            mode: 0.14,
+            max: 0.2,
+        };
+        assert_eq!(
+            distribution(&tri, true, Lang::Da),
+            "trekantfordeling 8 %–20 %, mest sandsynligt 14 %"
+        );
+        assert_eq!(
+            distribution(&tri, true, Lang::En),
+            "triangular 8%–20%, most likely 14%"
+        );
+        let u = Dist::Uniform { min: 0.8, max: 1.2 };
+        assert_eq!(distribution(&u, false, Lang::Da), "ligefordeling 0,80–1,20");
+        let n = Dist::Normal {
+            mean: 1.0,
+            sd: 0.1,
+            min: Some(0.5),
+            max: None,
+        };
+        assert_eq!(
+            distribution(&n, false, Lang::Da),
+            "normalfordeling, middel 1,00, spredning 0,10, afskåret til 0,50–…"
+        );
+        assert_eq!(
+            distribution(&Dist::Fixed { value: 0.125 }, true, Lang::Da),
+            "fast værdi 12,5 %"
+        );
+    }
+}
