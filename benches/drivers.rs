@@ -1,7 +1,7 @@
 //! The drivers on their performance workloads:
 //! - `grid_100x100x10`: 100,000 points (success rate × cost factor × period length) on CTI;
 //! - `tornado_40_items`: every bar of the 40-item `mc40` intervention;
-//! - `mc40_1m`: the Monte Carlo workload of `../shared/bench` (1,000,000 draws, 41 random inputs,
+//! - `mc40_1m`: the Monte Carlo workload of `benches/data/mc40.toml` (1,000,000 draws, 41 random inputs,
 //!   4 keys, break-even years), copied to `benches/data/mc40.toml`.
 //!
 //! Run: `cargo bench --bench drivers` (release build; the grid's goal is < 0.1 s, mc40's ≤ 0.15 s).

@@ -17,6 +17,18 @@ pub type ActorMap = BTreeMap<String, Spanned<toml::Value>>;
 /// A table with free keys, e.g. a distribution `{ dist = "uniform", min = 0.8, max = 1.2 }`.
 pub type FreeTable = BTreeMap<String, Spanned<toml::Value>>;
 
+/// The keys of [`RawFile`]: the file's sections and top-level fields, in the order the error
+/// messages list them (a test checks them against the struct).
+pub const TOP_LEVEL: [&str; 7] = [
+    "title",
+    "settings",
+    "intervention",
+    "monte_carlo",
+    "grid",
+    "note",
+    "source",
+];
+
 /// The whole file.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -129,4 +141,22 @@ pub struct RawGrid {
     pub vary: Spanned<Vec<Spanned<String>>>,
     pub note: Option<String>,
     pub source: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_top_level_list_is_the_file_struct() {
+        // serde names the allowed fields of RawFile in its "unknown field" message
+        let e = toml::from_str::<super::RawFile>("zzz = 1").expect_err("unknown");
+        let msg = e.message();
+        for k in super::TOP_LEVEL {
+            assert!(msg.contains(&format!("`{k}`")), "{k} in {msg}");
+        }
+        assert_eq!(
+            msg.matches('`').count(),
+            2 * (super::TOP_LEVEL.len() + 1),
+            "{msg}"
+        );
+    }
 }

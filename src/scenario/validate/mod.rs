@@ -38,6 +38,7 @@ pub(super) fn parse(
             "the file is empty; a scenario needs at least one [[intervention]] (try `soem new --target-group hjemloese`)",
         ));
     }
+    v.top_level(text)?;
     let raw: RawFile = toml::from_str(text).map_err(|e| v.toml_error(&e))?;
     v.file(raw, kb)
 }
@@ -96,6 +97,38 @@ impl Validator<'_> {
         self.err(self.line_of(&s.span()), field, message)
     }
 
+    /// Refuses an unknown section or top-level field before the file is read into its structs,
+    /// so that a misspelt `[[interventions]]` is named as such (and not as the section after it
+    /// that no longer fits).
+    fn top_level(&self, text: &str) -> R<()> {
+        let Ok(doc) = text.parse::<toml::Table>() else {
+            return Ok(()); // a syntax error: reported with its line by the full parse
+        };
+        let Some(name) = doc.keys().find(|k| !raw::TOP_LEVEL.contains(&k.as_str())) else {
+            return Ok(());
+        };
+        let line = self
+            .text
+            .lines()
+            .position(|l| {
+                let l = l.trim_start().trim_start_matches('[').trim_start();
+                l.strip_prefix(name.as_str())
+                    .is_some_and(|rest| rest.starts_with([']', '.', ' ', '=']))
+            })
+            .map_or(1, |i| i + 1);
+        let hint = crate::text::suggest(name, raw::TOP_LEVEL)
+            .map(|s| format!(" — did you mean `{s}`?"))
+            .unwrap_or_default();
+        Err(self.err(
+            line,
+            name.clone(),
+            format!(
+                "unknown section or field{hint} (allowed here: {})",
+                raw::TOP_LEVEL.join(", ")
+            ),
+        ))
+    }
+
     fn toml_error(&self, e: &toml::de::Error) -> ScenarioError {
         let line = e.span().map(|s| self.line_of(&s)).unwrap_or(1);
         let msg = e.message().trim().to_string();
@@ -127,11 +160,39 @@ impl Validator<'_> {
             .replace("expected i64", "expected a whole number")
             .replace("a sequence", "a list [ … ]")
             .replace("a string", "a text in quotes");
-        // serde does not say which key had the wrong type: take it from the offending line
-        let key = self
+        let at = self
             .text
             .lines()
             .nth(line.saturating_sub(1))
+            .unwrap_or("")
+            .trim();
+        // a section header: name the section, and say what a header must look like
+        if let Some(inner) = at.strip_prefix('[') {
+            let list = inner.starts_with('[');
+            let name = inner
+                .trim_matches(|c| c == '[' || c == ']')
+                .trim()
+                .to_string();
+            let message = if msg.contains("duplicate key") {
+                format!("the section [{name}] appears twice; merge the two into one")
+            } else {
+                format!(
+                    "{msg}: the section header {} does not fit here — is it misspelt, or does it \
+                     need {} brackets? The sections are [settings], [[intervention]], \
+                     [[intervention.consequence]], [intervention.uncertainty], [monte_carlo] and \
+                     [[grid]]",
+                    if list {
+                        format!("[[{name}]]")
+                    } else {
+                        format!("[{name}]")
+                    },
+                    if list { "single" } else { "double" }
+                )
+            };
+            return self.err(line, name, message);
+        }
+        // serde does not say which key had the wrong type: take it from the offending line
+        let key = Some(at)
             .and_then(|l| l.split_once('='))
             .map(|(k, _)| k.trim().trim_matches('"').to_string())
             .filter(|k| !k.is_empty() && !k.contains(' '))
@@ -363,7 +424,25 @@ impl Validator<'_> {
                     })
                     .collect()
             }
-            _ => Ok(vec![self.number(v, field)?]),
+            toml::Value::Integer(_) | toml::Value::Float(_) => {
+                let x = fmt_num(self.number(v, field)?);
+                Err(self.at(
+                    v,
+                    field,
+                    format!(
+                        "got the single number {x}, expected a list of amounts per year (element \
+                         j falls in year S + j), e.g. [{x}]"
+                    ),
+                ))
+            }
+            other => Err(self.at(
+                v,
+                field,
+                format!(
+                    "got {}, expected a list of amounts per year",
+                    describe(other)
+                ),
+            )),
         }
     }
 }
