@@ -25,6 +25,7 @@
 //! # }
 //! ```
 #![deny(missing_docs)]
+#![warn(clippy::undocumented_unsafe_blocks)]
 
 pub mod analysis;
 pub mod cli;

@@ -4,7 +4,7 @@
 //! the settings or the knowledge-base lookup (discount rate, price year, target group, success
 //! goal) rebuild the scenario once per combination ("structural"); the others — success rate,
 //! participants, cost factor, consequence factors, period length — enter the linear form, summed
-//! per area once ([`Evaluator`]), so a point costs a few hundred multiplications. Points are
+//! per area once ([`AreaLinear`]), so a point costs a few hundred multiplications. Points are
 //! evaluated in parallel (rayon). A test checks points against full calculator runs.
 
 use rayon::prelude::*;
@@ -19,7 +19,7 @@ use crate::scenario::{Intervention, Scenario};
 
 /// The linear form of one intervention summed per area.
 #[derive(Debug, Clone)]
-pub struct Evaluator {
+pub struct AreaLinear {
     /// Keys: `total`, then the actors.
     pub keys: Vec<String>,
     /// Start year.
@@ -61,9 +61,9 @@ pub struct Point {
     pub period: Option<usize>,
 }
 
-impl Evaluator {
+impl AreaLinear {
     /// Builds the evaluator of `iv`.
-    pub fn new(sc: &Scenario, iv: &Intervention) -> Evaluator {
+    pub fn new(sc: &Scenario, iv: &Intervention) -> AreaLinear {
         let lin = Linear::new(&sc.settings, iv);
         let (k_n, len) = (lin.keys.len(), lin.len);
         let mut areas: Vec<String> = Vec::new();
@@ -86,7 +86,7 @@ impl Evaluator {
         let from = lin.in_period.iter().position(|x| *x).unwrap_or(0);
         let to = lin.in_period.iter().rposition(|x| *x).unwrap_or(0);
         let n = iv.participants.len().max(1) as f64;
-        Evaluator {
+        AreaLinear {
             keys: lin.keys.clone(),
             start_year: lin.start_year,
             len,
@@ -315,9 +315,9 @@ pub fn run(
         .collect::<Result<_, _>>()?;
     let mut out = Vec::new();
     for (j, iv) in sc.interventions.iter().enumerate() {
-        let evals: Vec<Evaluator> = variants
+        let evals: Vec<AreaLinear> = variants
             .iter()
-            .map(|v| Evaluator::new(v, &v.interventions[j]))
+            .map(|v| AreaLinear::new(v, &v.interventions[j]))
             .collect();
         for d in dims {
             if let Param::AreaFactor(a) = &d.param
@@ -474,7 +474,7 @@ pub struct OtherInputs {
 pub const SEARCH_MAX: f64 = 1000.0;
 
 /// Solves the other inputs for key k to reach `target`, the rest at the scenario's values.
-pub fn other_inputs(e: &Evaluator, k: usize, target: f64) -> OtherInputs {
+pub fn other_inputs(e: &AreaLinear, k: usize, target: f64) -> OtherInputs {
     let scale = |s: Solved, by: f64| match s {
         Solved::Found { value } => Solved::Found { value: value * by },
         Solved::NotInRange { from, to } => Solved::NotInRange {
@@ -644,7 +644,7 @@ mod tests {
         );
         // the solved cost per participant makes the PV zero: CTI, total
         let (_, sc) = setup("cti");
-        let e = Evaluator::new(&sc, &sc.interventions[0]);
+        let e = AreaLinear::new(&sc, &sc.interventions[0]);
         let o = other_inputs(&e, 0, 0.0);
         let Solved::Found { value } = o.max_cost_per_participant else {
             panic!()

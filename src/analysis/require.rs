@@ -77,7 +77,7 @@ pub struct RequireResult {
     pub id: String,
     /// Target for the total (SPEC §7 `target`).
     pub target: f64,
-    /// What the target is: "break_even", "amount" or "match:<id>".
+    /// What the target is: `break_even`, `amount` or `match:<id>`.
     pub target_kind: String,
     /// The assumed success rate of the scenario.
     pub assumed_success_rate: f64,
@@ -108,13 +108,13 @@ pub struct PeriodRow {
 }
 
 /// Per-year slope and intercept of the discounted net, per key (total first, then actors).
-struct Affine {
+struct YearLinear {
     keys: Vec<String>,
     slope: Vec<Vec<f64>>,     // [key][t], discounted
     intercept: Vec<Vec<f64>>, // [key][t], discounted
 }
 
-fn affine(sc: &Scenario, iv: &Intervention) -> (Prepared, Affine) {
+fn affine(sc: &Scenario, iv: &Intervention) -> (Prepared, YearLinear) {
     let p = Prepared::new(&sc.settings, iv);
     let at0 = p.net(0.0);
     let at1 = p.net(1.0);
@@ -135,7 +135,7 @@ fn affine(sc: &Scenario, iv: &Intervention) -> (Prepared, Affine) {
     }
     (
         p,
-        Affine {
+        YearLinear {
             keys,
             slope,
             intercept,
@@ -148,7 +148,7 @@ fn solve(target: f64, slope: f64, pv0: f64) -> Option<f64> {
 }
 
 /// PV at s = 0 and slope per key over the years where `inside(year)` holds.
-fn sums(p: &Prepared, a: &Affine, inside: impl Fn(i32) -> bool) -> Vec<(f64, f64)> {
+fn sums(p: &Prepared, a: &YearLinear, inside: impl Fn(i32) -> bool) -> Vec<(f64, f64)> {
     (0..a.keys.len())
         .map(|k| {
             (0..p.len)
@@ -257,7 +257,7 @@ pub fn run(sc: &Scenario, target: &Target) -> Result<Vec<RequireResult>, Analysi
             by_period,
             illustrative: sc.illustrative_items(&iv.id),
             other_inputs: {
-                let e = crate::analysis::grid::Evaluator::new(sc, iv);
+                let e = crate::analysis::grid::AreaLinear::new(sc, iv);
                 Keyed(
                     a.keys
                         .iter()

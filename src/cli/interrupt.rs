@@ -1,6 +1,6 @@
 //! Ctrl-C (SIGINT) and SIGTERM, for the command line: the first one asks the long runs (Monte
 //! Carlo, grids, reports) to stop at the next chunk — through the command line's
-//! [`crate::Observer`] ([`super::progress::Terminal`]), which reads this flag; they
+//! [`crate::Observer`] (`progress::Terminal`), which reads this flag; they
 //! stop with [`crate::error::AnalysisError::Interrupted`] and write nothing (a report's folder is built
 //! aside and only moved into place when complete, and is removed on interruption). A second
 //! Ctrl-C ends the process at once; the hidden temporary folder it may leave is removed by the

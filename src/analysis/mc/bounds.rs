@@ -1,4 +1,4 @@
-//! Bounds that settle the sign of a cumulative value without its dot product ([`Cert`]): each
+//! Bounds that settle the sign of a cumulative value without its dot product ([`SignBounds`]): each
 //! cumulative row split along the PV row, and the known interval of every entry of a draw's
 //! input vector.
 
@@ -18,7 +18,7 @@
 /// and keys without any dot product; about 0.2 dot products per draw and key remain besides
 /// the PV (the search before took 2.3).
 #[derive(Debug, Clone)]
-pub struct Cert {
+pub struct SignBounds {
     /// Per key and horizon year (`[k·h + t]`): λ.
     pub(super) lam: Vec<f64>,
     /// The lower bound's terms in s and constant.
@@ -28,13 +28,13 @@ pub struct Cert {
     pub(super) hi_s: Vec<f64>,
     pub(super) hi_0: Vec<f64>,
     /// The same terms for each key's nondecreasing stretch, four years per block (padded with
-    /// years that are surely ≥ 0), for [`Cert::negatives`].
+    /// years that are surely ≥ 0), for [`SignBounds::negatives`].
     pub(super) stretch: Vec<[[f64; 4]; 5]>,
     /// Per key: its blocks in `stretch`.
     pub(super) stretch_blocks: Vec<(usize, usize)>,
 }
 
-/// [`Cert::negatives`] with AVX2: the same arithmetic (separate multiplies and adds, in the
+/// [`SignBounds::negatives`] with AVX2: the same arithmetic (separate multiplies and adds, in the
 /// same order), four years per instruction, the counts kept as lane masks subtracted.
 ///
 /// # Safety
@@ -71,7 +71,7 @@ unsafe fn negatives_avx2(blocks: &[[[f64; 4]; 5]], pv: f64, s: f64) -> (usize, u
     }
 }
 
-/// What the bounds settle for four draws over four consecutive years ([`Cert::window`]).
+/// What the bounds settle for four draws over four consecutive years ([`SignBounds::window`]).
 #[derive(Debug, Default, Clone, Copy)]
 pub struct Window {
     /// Per draw: years settled as < 0.
@@ -100,7 +100,7 @@ pub struct WindowMasks {
 }
 
 /// The window's tests for four draws (PVs `vpv`, success rates `vs`) over the four years of
-/// `rows` ([`Cert::window_rows`]), the arithmetic of [`Cert::sign`].
+/// `rows` ([`SignBounds::window_rows`]), the arithmetic of [`SignBounds::sign`].
 ///
 /// # Safety
 /// The CPU must support AVX2.
@@ -152,7 +152,7 @@ pub unsafe fn window_masks_avx2(
 /// The widening of the bounds, relative to the sum of the absolute terms.
 const CERT_MARGIN: f64 = 1e-8;
 
-impl Cert {
+impl SignBounds {
     /// `Some(cum ≥ 0)` for row `at` (= k·h + t) of a draw with PV `pv` and success rate `s`,
     /// when the bounds settle it.
     #[inline(always)]
@@ -186,7 +186,7 @@ impl Cert {
     }
 
     /// For four draws (PVs `pv`, success rates `s`) and the four rows `at..at + 4` (four
-    /// consecutive years of one key): see [`Window`]. The same arithmetic as [`Cert::sign`];
+    /// consecutive years of one key): see [`Window`]. The same arithmetic as [`SignBounds::sign`];
     /// no branches. (The engine's AVX2 path uses [`window_masks_avx2`] instead.)
     #[inline(always)]
     pub fn window(&self, at: usize, pv: [f64; 4], s: [f64; 4]) -> Window {

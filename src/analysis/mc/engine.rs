@@ -11,7 +11,7 @@
 
 use rayon::prelude::*;
 
-use super::plan::{IvPlan, LANES, Plan};
+use super::plan::{InterventionPlan, LANES, Plan};
 use super::rng::{self, Rng4};
 use super::search::*;
 
@@ -27,7 +27,7 @@ pub const MAX_PATTERN_KEYS: usize = 10;
 
 /// What to compute besides PV and break-even year.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct Extras {
+pub struct Outputs {
     /// Undiscounted net per key and horizon year (budget years).
     pub by_year: bool,
 }
@@ -115,7 +115,12 @@ fn dot(x: &[f64], row: &[f64]) -> f64 {
 /// Fills a draw's input vector x from the slot uniforms `u` (see [`super::plan`]); returns the
 /// success rate used. `s_override` replaces the success rate (requirement analysis).
 #[inline(always)]
-pub(super) fn fill_x(p: &IvPlan, u: &[f64], x: &mut [f64], s_override: Option<f64>) -> f64 {
+pub(super) fn fill_x(
+    p: &InterventionPlan,
+    u: &[f64],
+    x: &mut [f64],
+    s_override: Option<f64>,
+) -> f64 {
     let s = s_override.unwrap_or_else(|| success_rate(p, u));
     let n = p.columns.len();
     // without `during` columns (which need the factor before × s) the success rate is applied in
@@ -165,7 +170,7 @@ pub(super) fn fill_x(p: &IvPlan, u: &[f64], x: &mut [f64], s_override: Option<f6
 /// The success rate of a draw with slot uniforms `u`: its distribution's quantile clamped to
 /// [0, 1], or the scenario's rate.
 #[inline(always)]
-fn success_rate(p: &IvPlan, u: &[f64]) -> f64 {
+fn success_rate(p: &InterventionPlan, u: &[f64]) -> f64 {
     match &p.success {
         Some(i) => i.sampler.quantile(u[i.slot]).clamp(0.0, 1.0),
         None => p.success_rate,
@@ -174,7 +179,7 @@ fn success_rate(p: &IvPlan, u: &[f64]) -> f64 {
 
 /// PV of key k for the draw in x.
 #[inline(always)]
-pub(super) fn pv(p: &IvPlan, x: &[f64], k: usize) -> f64 {
+pub(super) fn pv(p: &InterventionPlan, x: &[f64], k: usize) -> f64 {
     dot(x, &p.pv_rows[k * p.width..(k + 1) * p.width])
 }
 
@@ -251,13 +256,13 @@ pub(super) fn dot4<const AVX: bool>(x: [&[f64]; 4], r: [&[f64]; 4]) -> [f64; 4] 
     dot4_scalar(x, r)
 }
 
-/// PVs (into `pvs`) of key k for the draws of a block (`xb`, `[draw][width]`), four at a time.
+/// PVs (into `pvs`) of key k for the draws of a block (`x_block`, `[draw][width]`), four at a time.
 #[inline(always)]
-fn pvs<const AVX: bool>(p: &IvPlan, k: usize, xb: &[f64], pvs: &mut [f64; BLOCK]) {
+fn pvs<const AVX: bool>(p: &InterventionPlan, k: usize, x_block: &[f64], pvs: &mut [f64; BLOCK]) {
     let w = p.width;
     let row = &p.pv_rows[k * w..(k + 1) * w];
     for i0 in (0..BLOCK).step_by(4) {
-        let x = |q: usize| &xb[(i0 + q) * w..(i0 + q + 1) * w];
+        let x = |q: usize| &x_block[(i0 + q) * w..(i0 + q + 1) * w];
         let v = dot4::<AVX>([x(0), x(1), x(2), x(3)], [row; 4]);
         pvs[i0..i0 + 4].copy_from_slice(&v);
     }
@@ -306,7 +311,7 @@ fn run_chunk_generic<const AVX: bool>(
     let mut st = ChunkStats::empty(plan, d.row);
     // success rates per intervention and draw of a block; one key's PVs and break-evens
     let mut ss = vec![[0.0; BLOCK]; plan.ivs.len()];
-    let (mut pv, mut be) = ([0.0; BLOCK], [0u8; BLOCK]);
+    let (mut pv, mut be_index) = ([0.0; BLOCK], [0u8; BLOCK]);
     for b0 in (0..job.draws).step_by(BLOCK) {
         let nb = BLOCK.min(job.draws - b0);
         let ub = rng::block::<AVX>(&mut rng, nb, slots, &mut ubuf);
@@ -326,14 +331,14 @@ fn run_chunk_generic<const AVX: bool>(
         }
         for (j, p) in plan.ivs.iter().enumerate() {
             let w = p.width;
-            let xb = &xs[j];
+            let x_block = &xs[j];
             patterns[..nb].fill(0);
             for k in 0..p.keys.len() {
                 let at = d.offsets[j] + k;
                 // whole blocks (a last partial block's extra rows hold earlier draws, whose
                 // results are not kept)
-                pvs::<AVX>(p, k, xb, &mut pv);
-                search::<AVX>(p, k, xb, &ss[j], &pv, &mut be);
+                pvs::<AVX>(p, k, x_block, &mut pv);
+                search::<AVX>(p, k, x_block, &ss[j], &pv, &mut be_index);
                 // this block's sums in registers, added to the chunk's once per block
                 let (mut sum, mut sum_sq, mut positive) = (0.0, 0.0, 0);
                 let centre = p.centre[k];
@@ -351,7 +356,7 @@ fn run_chunk_generic<const AVX: bool>(
                     patterns[i] |= bit * gain;
                     residual[i] = r as f32;
                 }
-                break_even.copy_from_slice(&be[..nb]);
+                break_even.copy_from_slice(&be_index[..nb]);
                 st.sum[at] += sum;
                 st.sum_sq[at] += sum_sq;
                 st.positive[at] += positive;
@@ -364,7 +369,7 @@ fn run_chunk_generic<const AVX: bool>(
             if d.year_row > 0 {
                 for i in 0..nb {
                     let base = (b0 + i) * d.year_row + d.year_offsets[j];
-                    let x = &xb[i * w..(i + 1) * w];
+                    let x = &x_block[i * w..(i + 1) * w];
                     for r in 0..p.keys.len() * p.horizon {
                         job.by_year[base + r] = dot(x, &p.net_rows[r * w..(r + 1) * w]) as f32;
                     }
@@ -381,12 +386,41 @@ fn run_chunk_avx2(plan: &Plan, seed: u64, d: &Draws, job: Job<'_>) -> ChunkStats
     run_chunk_generic::<true>(plan, seed, d, job)
 }
 
-fn run_chunk(plan: &Plan, seed: u64, d: &Draws, job: Job<'_>) -> ChunkStats {
+/// The instruction set of the inner loops, chosen once per run: AVX2 where the CPU has it, else
+/// plain scalar code. Only the instructions differ — the arithmetic (separate multiplies and
+/// adds, a fixed summation order) is the same, so both give bit-identical results (tested on
+/// every shipped scenario and the benchmark workloads).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Isa {
+    avx2: bool,
+}
+
+impl Isa {
+    /// The best the CPU supports.
+    pub fn detect() -> Isa {
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("avx2") {
+            return Isa { avx2: true };
+        }
+        Isa { avx2: false }
+    }
+
+    /// Scalar code only.
+    pub fn scalar() -> Isa {
+        Isa { avx2: false }
+    }
+
+    /// True when the AVX2 paths run.
+    pub fn avx2(self) -> bool {
+        self.avx2
+    }
+}
+
+fn run_chunk(plan: &Plan, seed: u64, d: &Draws, job: Job<'_>, isa: Isa) -> ChunkStats {
     #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("avx2") {
-        // SAFETY: the CPU supports AVX2, checked just above. Only the instruction set differs;
-        // the arithmetic (separate multiplies and adds, fixed summation order) is the same, so
-        // results are bit-identical with the generic path.
+    if isa.avx2 {
+        // SAFETY: an `Isa` with `avx2` is only made by `Isa::detect`, after the CPU reported
+        // AVX2.
         return unsafe { run_chunk_avx2(plan, seed, d, job) };
     }
     run_chunk_generic::<false>(plan, seed, d, job)
@@ -399,8 +433,9 @@ pub fn run(
     plan: &Plan,
     n: usize,
     seed: u64,
-    extras: Extras,
+    extras: Outputs,
     observer: &dyn crate::observer::Observer,
+    isa: Isa,
 ) -> Draws {
     let mut offsets = Vec::new();
     let mut year_offsets = Vec::new();
@@ -466,7 +501,7 @@ pub fn run(
                 if observer.cancelled() {
                     return ChunkStats::empty(plan, shared.row);
                 }
-                let s = run_chunk(plan, seed, shared, job);
+                let s = run_chunk(plan, seed, shared, job, isa);
                 observer.progress(m);
                 s
             })
@@ -642,15 +677,15 @@ mod tests {
                 let (xs, ss) = test_draws(&plan, BLOCK, round);
                 let ss: [f64; BLOCK] = ss.try_into().unwrap();
                 for k in 0..p.keys.len() {
-                    let (mut pv, mut be) = ([0.0; BLOCK], [0u8; BLOCK]);
+                    let (mut pv, mut be_index) = ([0.0; BLOCK], [0u8; BLOCK]);
                     pvs::<false>(p, k, &xs, &mut pv);
-                    search::<false>(p, k, &xs, &ss, &pv, &mut be);
+                    search::<false>(p, k, &xs, &ss, &pv, &mut be_index);
                     #[cfg(target_arch = "x86_64")]
                     if std::arch::is_x86_feature_detected!("avx2") {
                         let (mut pv2, mut be2) = ([0.0; BLOCK], [0u8; BLOCK]);
                         // SAFETY: AVX2 is present, checked just above
                         unsafe { search_avx2(p, k, &xs, &ss, &mut pv2, &mut be2) };
-                        assert_eq!((&pv, &be), (&pv2, &be2), "{name}: AVX2 differs");
+                        assert_eq!((&pv, &be_index), (&pv2, &be2), "{name}: AVX2 differs");
                     }
                     for q in 0..BLOCK {
                         let x = &xs[q * w..(q + 1) * w];
@@ -665,7 +700,7 @@ mod tests {
                             }
                         }
                         let want = first_ok.map_or(NONE, |t| t as u8);
-                        assert_eq!(be[q], want, "{name} key {k} round {round} draw {q}");
+                        assert_eq!(be_index[q], want, "{name} key {k} round {round} draw {q}");
                     }
                 }
             }
@@ -675,15 +710,15 @@ mod tests {
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx2")]
     fn search_avx2(
-        p: &IvPlan,
+        p: &InterventionPlan,
         k: usize,
         xs: &[f64],
         ss: &[f64; BLOCK],
         pv: &mut [f64; BLOCK],
-        be: &mut [u8; BLOCK],
+        be_index: &mut [u8; BLOCK],
     ) {
         pvs::<true>(p, k, xs, pv);
-        search::<true>(p, k, xs, ss, pv, be);
+        search::<true>(p, k, xs, ss, pv, be_index);
     }
 
     /// Every sign the bounds settle is the sign of the dot product, for every key and horizon

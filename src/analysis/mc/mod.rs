@@ -18,8 +18,8 @@ use crate::error::AnalysisError;
 use crate::model::Keyed;
 use crate::observer::Observer;
 use crate::scenario::{Intervention, Scenario};
-use engine::{Draws, Extras, NONE};
-use plan::{IvPlan, Plan};
+use engine::{Draws, NONE, Outputs};
+use plan::{InterventionPlan, Plan};
 use rayon::prelude::*;
 use stats::{code_percentiles, percentiles};
 
@@ -115,7 +115,7 @@ pub fn provenance(sc: &Scenario, kb_hash: &str, opt: &Options) -> Provenance {
     }
 }
 
-fn slot_used(p: &plan::IvPlan, plan: &Plan, name: &str) -> bool {
+fn slot_used(p: &plan::InterventionPlan, plan: &Plan, name: &str) -> bool {
     let Some(i) = plan.slots.iter().position(|s| s == name) else {
         return false;
     };
@@ -139,10 +139,17 @@ pub fn run(
     let ivs: Vec<&Intervention> = sc.interventions.iter().collect();
     let plan = Plan::new(sc, &ivs)?;
     check_memory(&plan, opt.draws, opt.by_year, sc.limits.memory_gb)?;
-    let extras = Extras {
+    let extras = Outputs {
         by_year: opt.by_year,
     };
-    let d = engine::run(&plan, opt.draws as usize, opt.seed, extras, observer);
+    let d = engine::run(
+        &plan,
+        opt.draws as usize,
+        opt.seed,
+        extras,
+        observer,
+        engine::Isa::detect(),
+    );
     observer.check()?;
     let stamp = provenance(sc, kb_hash, opt);
     let results = (0..plan.ivs.len())
@@ -174,8 +181,9 @@ pub fn compare(
         &plan,
         opt.draws as usize,
         opt.seed,
-        Extras { by_year: true },
+        Outputs { by_year: true },
         observer,
+        engine::Isa::detect(),
     );
     observer.check()?;
     let stamp = provenance(sc, kb_hash, opt);

@@ -36,7 +36,7 @@ pub struct Column {
 
 /// The plan for one intervention.
 #[derive(Debug, Clone)]
-pub struct IvPlan {
+pub struct InterventionPlan {
     /// Intervention id.
     pub id: String,
     /// Keys: `total`, then the actors.
@@ -84,8 +84,8 @@ pub struct IvPlan {
     /// PV does not depend on the success rate.
     pub pv_guess: Vec<Option<PvGuess>>,
     /// Signs of cumulative values known from a draw's PV and success rate alone (see
-    /// [`Cert`]); `None` when an input is unbounded.
-    pub cert: Option<Cert>,
+    /// [`SignBounds`]); `None` when an input is unbounded.
+    pub cert: Option<SignBounds>,
 }
 
 /// The break-even index the deterministic intervention would have at the success rate that
@@ -129,7 +129,7 @@ pub struct Plan {
     /// Names of the random inputs, one uniform per draw each.
     pub slots: Vec<String>,
     /// Per intervention.
-    pub ivs: Vec<IvPlan>,
+    pub ivs: Vec<InterventionPlan>,
 }
 
 fn slot(slots: &mut Vec<String>, name: String) -> usize {
@@ -153,18 +153,18 @@ impl Plan {
         let mut slots = Vec::new();
         let mut out = Vec::new();
         for iv in ivs {
-            out.push(IvPlan::new(sc, iv, &mut slots)?);
+            out.push(InterventionPlan::new(sc, iv, &mut slots)?);
         }
         Ok(Plan { slots, ivs: out })
     }
 }
 
-impl IvPlan {
+impl InterventionPlan {
     fn new(
         sc: &Scenario,
         iv: &Intervention,
         slots: &mut Vec<String>,
-    ) -> Result<IvPlan, AnalysisError> {
+    ) -> Result<InterventionPlan, AnalysisError> {
         let lin = Linear::new(&sc.settings, iv);
         let h = lin.horizon;
         if h > 254 {
@@ -423,7 +423,7 @@ impl IvPlan {
             let s_ok = success.is_some() || (0.0..=1.0).contains(&iv.success_rate);
             let per_key: Option<Vec<Vec<[f64; 5]>>> = (0..n_keys)
                 .map(|k| {
-                    Cert::rows(
+                    SignBounds::rows(
                         &pv_rows[k * width..(k + 1) * width],
                         &cum_rows[k * h * width..(k + 1) * h * width],
                         &scaled,
@@ -452,7 +452,7 @@ impl IvPlan {
                 }
                 let rows = per_key.concat();
                 let col = |i: usize| rows.iter().map(|r| r[i]).collect();
-                Cert {
+                SignBounds {
                     lam: col(0),
                     lo_s: col(1),
                     lo_0: col(2),
@@ -469,7 +469,7 @@ impl IvPlan {
                     == cum_rows[(k * h + h - 1) * width..(k * h + h) * width]
             })
             .collect();
-        Ok(IvPlan {
+        Ok(InterventionPlan {
             id: iv.id.clone(),
             keys: lin.keys.clone(),
             start_year: lin.start_year,

@@ -1,10 +1,10 @@
 //! The break-even search of a block of draws: per draw and key a small state machine
-//! ([`Search`]) fed by signs the bounds settle ([`super::plan::Cert`]) or by dot products queued
+//! ([`Search`]) fed by signs the bounds settle ([`super::plan::SignBounds`]) or by dot products queued
 //! four at a time, and on the nondecreasing stretch a four-year window checked for four draws at
 //! once (AVX2, [`window_step_avx2`]).
 
 use super::engine::*;
-use super::plan::IvPlan;
+use super::plan::InterventionPlan;
 
 /// Where the break-even search of one draw and key stands: the horizon index it looks at next
 /// ([`Search::probe`]) and where the sign of the cumulative value there leads
@@ -150,18 +150,18 @@ pub(super) fn count(key: Key, lo: u8, hi: u8) -> Search {
 }
 
 /// Four dot products for a group of up to four (draw, horizon year) pairs: each draw's x vector
-/// (from `xb`) with key k's cumulative row of that year; padding lanes use the zero row.
+/// (from `x_block`) with key k's cumulative row of that year; padding lanes use the zero row.
 #[inline(always)]
-pub(super) fn cum4<const AVX: bool>(
-    p: &IvPlan,
+pub(super) fn cumulative_dot4<const AVX: bool>(
+    p: &InterventionPlan,
     k: usize,
-    xb: &[f64],
+    x_block: &[f64],
     group: &[(usize, usize)],
 ) -> [f64; 4] {
     let (h, w) = (p.horizon, p.width);
     let x = |q: usize| {
         let i = group.get(q).map_or(group[0].0, |g| g.0);
-        &xb[i * w..(i + 1) * w]
+        &x_block[i * w..(i + 1) * w]
     };
     let r = |q: usize| {
         group.get(q).map_or(&p.zero_row[..], |&(_, t)| {
@@ -171,22 +171,22 @@ pub(super) fn cum4<const AVX: bool>(
     dot4::<AVX>([x(0), x(1), x(2), x(3)], [r(0), r(1), r(2), r(3)])
 }
 
-/// Break-even indices (into `be`) of key k for the `nb` draws of a block: x vectors `xb`
+/// Break-even indices (into `be_index`) of key k for the `nb` draws of a block: x vectors `x_block`
 /// (`[draw][width]`), their PVs `pvs` and success rates `ss`. The break-even index is the first
 /// horizon year from which the cumulative discounted net stays ≥ 0: where the cumulative value
 /// is known to be nondecreasing, from a first guess (from the draw's PV) and then by bisection,
 /// elsewhere by a backward scan. Each step needs the sign of one cumulative value: the bounds
-/// ([`super::plan::Cert`]) settle most of them; the others are queued and their dot products
+/// ([`super::plan::SignBounds`]) settle most of them; the others are queued and their dot products
 /// run four at a time (on the same key's rows, which stay in the L1 cache). Same answer as
 /// scanning every year.
 #[inline(always)]
 pub(super) fn search<const AVX: bool>(
-    p: &IvPlan,
+    p: &InterventionPlan,
     k: usize,
-    xb: &[f64],
+    x_block: &[f64],
     ss: &[f64; BLOCK],
     pvs: &[f64; BLOCK],
-    be: &mut [u8; BLOCK],
+    be_index: &mut [u8; BLOCK],
 ) {
     const NB: usize = BLOCK;
     let h = p.horizon;
@@ -238,7 +238,14 @@ pub(super) fn search<const AVX: bool>(
                     // SAFETY: AVX is true only inside `run_chunk_avx2`, entered after detecting
                     // AVX2.
                     (n_open, n_rest) = unsafe {
-                        window_step_avx2(&w, pvs, ss, (&mut lo, &mut hi, be), &mut open, &mut rest)
+                        window_step_avx2(
+                            &w,
+                            pvs,
+                            ss,
+                            (&mut lo, &mut hi, be_index),
+                            &mut open,
+                            &mut rest,
+                        )
                     };
                 }
             } else if all >= 4 {
@@ -252,7 +259,7 @@ pub(super) fn search<const AVX: bool>(
                     for q in 0..4 {
                         let i = i0 + q;
                         (lo[i], hi[i]) = (a - key.m + win.surely[q], a - key.m + win.maybe[q]);
-                        be[i] = index_after(key, lo[i]);
+                        be_index[i] = index_after(key, lo[i]);
                         // every year before the window < 0, every year after it ≥ 0
                         let edges = (win.first_surely >> q & 1 == 1 || first)
                             & (win.last_maybe >> q & 1 == 0 || last);
@@ -272,7 +279,7 @@ pub(super) fn search<const AVX: bool>(
             // else the bounds of every year of the stretch
             for &i in &rest[..n_rest] {
                 (lo[i], hi[i]) = c.negatives::<AVX>(k, pvs[i], ss[i]);
-                be[i] = index_after(key, lo[i]);
+                be_index[i] = index_after(key, lo[i]);
                 open[n_open] = i;
                 n_open += usize::from(lo[i] != hi[i] || (lo[i] == 0 && key.m > 0));
             }
@@ -294,9 +301,9 @@ pub(super) fn search<const AVX: bool>(
             }
             n_open = n_rest_open;
             for group in one[..n_one].chunks(4) {
-                let v = cum4::<AVX>(p, k, xb, group);
+                let v = cumulative_dot4::<AVX>(p, k, x_block, group);
                 for (q, &(i, _)) in group.iter().enumerate() {
-                    be[i] = index_after(key, lo[i] + usize::from(v[q] < 0.0));
+                    be_index[i] = index_after(key, lo[i] + usize::from(v[q] < 0.0));
                 }
             }
             for &i in &open[..n_open] {
@@ -354,14 +361,14 @@ pub(super) fn search<const AVX: bool>(
             break;
         }
         for group in queue[..queued].chunks(4) {
-            let v = cum4::<AVX>(p, k, xb, group);
+            let v = cumulative_dot4::<AVX>(p, k, x_block, group);
             for (q, (i, _)) in group.iter().enumerate() {
                 state[*i] = state[*i].advance(key, v[q] >= 0.0);
             }
         }
     }
     for &i in open {
-        be[i] = match state[i] {
+        be_index[i] = match state[i] {
             Search::Done(b) => b,
             _ => NONE,
         };
@@ -369,7 +376,7 @@ pub(super) fn search<const AVX: bool>(
 }
 
 /// The fixed facts of [`search`]'s window step for one key: the window's rows
-/// ([`super::plan::Cert::window_rows`]), its first year − m, the stretch's start m and length,
+/// ([`super::plan::SignBounds::window_rows`]), its first year − m, the stretch's start m and length,
 /// and whether the window starts the stretch or ends the horizon.
 #[cfg(target_arch = "x86_64")]
 pub(super) struct WindowStep {
@@ -413,7 +420,7 @@ pub(super) unsafe fn window_step_avx2(
     w: &WindowStep,
     pvs: &[f64; BLOCK],
     ss: &[f64; BLOCK],
-    (lo, hi, be): (&mut [usize; BLOCK], &mut [usize; BLOCK], &mut [u8; BLOCK]),
+    (lo, hi, be_index): (&mut [usize; BLOCK], &mut [usize; BLOCK], &mut [u8; BLOCK]),
     open: &mut [usize; BLOCK],
     rest: &mut [usize; BLOCK],
 ) -> (usize, usize) {
@@ -445,7 +452,7 @@ pub(super) unsafe fn window_step_avx2(
                 _mm256_blendv_epi8(_mm256_add_epi64(m, vlo), none, _mm256_cmpeq_epi64(vlo, all));
             let b = _mm256_castsi256_si128(_mm256_permutevar8x32_epi32(b, low_halves));
             let b = _mm_cvtsi128_si32(_mm_shuffle_epi8(b, low_bytes)) as u32;
-            be[i0..i0 + 4].copy_from_slice(&b.to_le_bytes());
+            be_index[i0..i0 + 4].copy_from_slice(&b.to_le_bytes());
             // every year before the window < 0, every year after it ≥ 0
             let first_ok = if w.first {
                 ones

@@ -175,7 +175,7 @@ fn by_year(d: &Draws, plan: &Plan, j: usize, interval: f64) -> Vec<BudgetYear> {
 
 /// A 40-bin histogram of the total PV between `range`, its residuals' 0.5 % and 99.5 %
 /// percentiles; draws outside go to the end bins.
-fn histogram(d: &Draws, p: &IvPlan, off: usize, range: [f64; 2]) -> Histogram {
+fn histogram(d: &Draws, p: &InterventionPlan, off: usize, range: [f64; 2]) -> Histogram {
     const BINS: usize = 40;
     let [lo, hi] = range;
     let hi = if hi > lo { hi } else { lo + 1.0 };
@@ -210,7 +210,11 @@ fn histogram(d: &Draws, p: &IvPlan, off: usize, range: [f64; 2]) -> Histogram {
 }
 
 /// The share of draws breaking even in each horizon year, from the total's [`be_counts`].
-fn break_even_distribution(d: &Draws, p: &IvPlan, counts: &[u64; 256]) -> Vec<(i32, f64)> {
+fn break_even_distribution(
+    d: &Draws,
+    p: &InterventionPlan,
+    counts: &[u64; 256],
+) -> Vec<(i32, f64)> {
     counts[..p.horizon.min(NONE as usize)]
         .iter()
         .enumerate()

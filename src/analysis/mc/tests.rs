@@ -329,3 +329,59 @@ fn bad_options_are_refused() {
             .contains("two or more")
     );
 }
+
+/// The scalar and the AVX2 paths give the same bits: every shipped scenario (all its
+/// interventions jointly, as `compare` runs them, with per-year values) and the mc40 benchmark
+/// with each family of distributions.
+#[test]
+fn scalar_and_avx2_paths_give_identical_bits() {
+    let isa = engine::Isa::detect();
+    if !isa.avx2() {
+        eprintln!("this CPU has no AVX2: only the scalar path runs here");
+        return;
+    }
+    let kb = crate::testing::kb();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(root.join("scenarios"))
+        .expect("scenarios/")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    for v in ["mc40", "mc40-pert", "mc40-normal", "mc40-lognormal"] {
+        files.push(root.join(format!("benches/data/{v}.toml")));
+    }
+    files.sort();
+    for path in files {
+        let sc = crate::scenario::load(&path, &kb).expect("loads");
+        let ivs: Vec<&Intervention> = sc.interventions.iter().collect();
+        let plan = Plan::new(&sc, &ivs).expect("plan");
+        let run = |isa| {
+            engine::run(
+                &plan,
+                5_003,
+                11,
+                Outputs { by_year: true },
+                &crate::observer::Quiet,
+                isa,
+            )
+        };
+        let (a, b) = (run(isa), run(engine::Isa::scalar()));
+        let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        let name = path.display();
+        assert_eq!(bits(&a.residual), bits(&b.residual), "{name}: PVs");
+        assert_eq!(a.break_even, b.break_even, "{name}: break-even years");
+        assert_eq!(
+            bits(&a.by_year),
+            bits(&b.by_year),
+            "{name}: per-year values"
+        );
+        let sums = |d: &Draws| {
+            d.sum
+                .iter()
+                .chain(&d.sum_sq)
+                .map(|x| x.to_bits())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(sums(&a), sums(&b), "{name}: sums");
+        assert_eq!((a.positive, a.patterns), (b.positive, b.patterns), "{name}");
+    }
+}
