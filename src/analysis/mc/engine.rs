@@ -1,9 +1,9 @@
 //! The Monte Carlo inner loop.
 //!
 //! Draws are split into fixed chunks of [`CHUNK`] draws; chunk c has its own generators (four
-//! Xoshiro256++ side by side, [`super::rng`]) seeded from (seed, c), so a run is bit-identical
+//! Xoshiro256++ side by side, `rng`) seeded from (seed, c), so a run is bit-identical
 //! whatever the number of threads. Within a draw every slot gets one uniform, in slot order; the
-//! uniforms of a block of [`BLOCK`] draws are made in one pass. Results are written into
+//! uniforms of a block of `BLOCK` draws are made in one pass. Results are written into
 //! preallocated arrays (no allocation per draw): per draw and key the PV relative to the
 //! deterministic PV as `f32` (exact to about 7 digits of the spread, not of the amount) and the
 //! break-even index as `u8`. Sums for the mean and sd and the counts for P(PV > 0) and the sign
