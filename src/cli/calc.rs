@@ -1,46 +1,25 @@
 //! `soem calc`: the calculator's results as text, JSON (SPEC §7) or CSV.
 
-use crate::export::Export;
+use crate::export::Results;
 use crate::kb::KnowledgeBase;
 use crate::model::{Calculation, calculate};
 use crate::present::format::Lang;
-use crate::present::table::Table;
 use crate::present::view::calc as view;
 use crate::present::words;
 use crate::scenario::Scenario;
 
-/// The calculator's result for every intervention of a scenario.
-pub struct Calc<'a> {
-    sc: &'a Scenario,
-    kb: &'a KnowledgeBase,
-    results: Vec<Calculation>,
-}
-
 /// Runs the calculator on every intervention.
-pub fn run<'a>(sc: &'a Scenario, kb: &'a KnowledgeBase) -> Calc<'a> {
-    Calc {
-        sc,
-        kb,
-        results: sc
-            .interventions
-            .iter()
-            .map(|iv| calculate(sc, iv))
-            .collect(),
-    }
-}
-
-impl Export for Calc<'_> {
-    fn json(&self) -> serde_json::Result<String> {
-        Ok(serde_json::to_string_pretty(&self.results)? + "\n")
-    }
-
-    fn table(&self) -> Table {
-        view::long(&self.results)
-    }
-
-    fn text(&self, lang: Lang) -> String {
-        text(self.sc, self.kb, &self.results, lang)
-    }
+pub fn run<'a>(sc: &'a Scenario, kb: &'a KnowledgeBase) -> Results<'a, Vec<Calculation>> {
+    let results = sc
+        .interventions
+        .iter()
+        .map(|iv| calculate(sc, iv))
+        .collect();
+    Results::new(
+        results,
+        |r: &Vec<Calculation>| view::long(r),
+        move |r: &Vec<Calculation>, lang| text(sc, kb, r, lang),
+    )
 }
 
 fn text(sc: &Scenario, kb: &KnowledgeBase, results: &[Calculation], lang: Lang) -> String {

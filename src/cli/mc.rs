@@ -1,58 +1,26 @@
 //! `soem mc` and `soem compare`: Monte Carlo results as text, JSON (SPEC §7) or CSV.
 
 use crate::analysis::mc::{Comparison, McResult};
-use crate::export::Export;
+use crate::export::Results;
 use crate::present::format::Lang;
-use crate::present::table::Table;
 use crate::present::view::mc as view;
 use crate::present::words;
 use crate::scenario::Scenario;
 
 /// `soem mc`: every intervention's result.
-pub struct Mc<'a> {
-    /// The scenario (for the result periods).
-    pub sc: &'a Scenario,
-    /// The results.
-    pub results: Vec<McResult>,
+pub fn mc(sc: &Scenario, results: Vec<McResult>) -> Results<'_, Vec<McResult>> {
+    Results::new(
+        results,
+        |r: &Vec<McResult>| view::long(r),
+        move |r: &Vec<McResult>, lang| r.iter().map(|x| text(sc, x, lang)).collect(),
+    )
 }
 
 /// `soem compare`: the comparison of the interventions.
-pub struct Compare<'a> {
-    /// The scenario.
-    pub sc: &'a Scenario,
-    /// The comparison.
-    pub comparison: Comparison,
-}
-
-impl Export for Mc<'_> {
-    fn json(&self) -> serde_json::Result<String> {
-        Ok(serde_json::to_string_pretty(&self.results)? + "\n")
-    }
-
-    fn table(&self) -> Table {
-        view::long(&self.results)
-    }
-
-    fn text(&self, lang: Lang) -> String {
-        self.results
-            .iter()
-            .map(|r| text(self.sc, r, lang))
-            .collect()
-    }
-}
-
-impl Export for Compare<'_> {
-    fn json(&self) -> serde_json::Result<String> {
-        Ok(serde_json::to_string_pretty(&self.comparison)? + "\n")
-    }
-
-    fn table(&self) -> Table {
-        view::pairs_long(&self.comparison)
-    }
-
-    fn text(&self, lang: Lang) -> String {
-        compare_text(self.sc, &self.comparison, lang)
-    }
+pub fn compare(sc: &Scenario, comparison: Comparison) -> Results<'_, Comparison> {
+    Results::new(comparison, view::pairs_long, move |c: &Comparison, lang| {
+        compare_text(sc, c, lang)
+    })
 }
 
 /// The text view of one intervention's result.

@@ -493,14 +493,14 @@ fn result<'a>(
             let opt = args.options(sc);
             let watch = progress::Terminal::monte_carlo(sc, opt.draws, cli.format);
             let results = crate::analysis::mc::run(sc, &kb.hash, &opt, &watch)?;
-            Box::new(mc::Mc { sc, results })
+            Box::new(mc::mc(sc, results))
         }
         Command::Compare { mc: args, .. } => {
             let sc = scenario()?;
             let opt = args.options(sc);
             let watch = progress::Terminal::monte_carlo(sc, opt.draws, cli.format);
             let comparison = crate::analysis::mc::compare(sc, &kb.hash, &opt, &watch)?;
-            Box::new(mc::Compare { sc, comparison })
+            Box::new(mc::compare(sc, comparison))
         }
         Command::Report {
             out,

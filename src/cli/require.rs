@@ -2,33 +2,22 @@
 
 use crate::analysis::require::{RequireResult, Target, run as analyse};
 use crate::error::AnalysisError;
-use crate::export::Export;
+use crate::export::Results;
 use crate::present::format::Lang;
-use crate::present::table::Table;
 use crate::present::view::require as view;
 use crate::present::words;
 use crate::scenario::Scenario;
 
-/// The requirement analyses of every intervention.
-pub struct Require(Vec<RequireResult>);
-
 /// Runs the analysis.
-pub fn run(sc: &Scenario, target: &Target) -> Result<Require, AnalysisError> {
-    Ok(Require(analyse(sc, target)?))
-}
-
-impl Export for Require {
-    fn json(&self) -> serde_json::Result<String> {
-        Ok(serde_json::to_string_pretty(&self.0)? + "\n")
-    }
-
-    fn table(&self) -> Table {
-        view::long(&self.0)
-    }
-
-    fn text(&self, lang: Lang) -> String {
-        text(&self.0, lang)
-    }
+pub fn run(
+    sc: &Scenario,
+    target: &Target,
+) -> Result<Results<'static, Vec<RequireResult>>, AnalysisError> {
+    Ok(Results::new(
+        analyse(sc, target)?,
+        |r: &Vec<RequireResult>| view::long(r),
+        |r: &Vec<RequireResult>, lang| text(r, lang),
+    ))
 }
 
 fn text(results: &[RequireResult], lang: Lang) -> String {

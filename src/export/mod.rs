@@ -31,6 +31,42 @@ pub trait Export {
     fn text(&self, lang: Lang) -> String;
 }
 
+/// A finished result with its two presentations: JSON is the result serialised (SPEC §7),
+/// `table` its long form, `text` what the terminal shows.
+pub struct Results<'a, T> {
+    value: T,
+    table: fn(&T) -> Table,
+    text: TextOf<'a, T>,
+}
+
+/// How a result reads on the terminal.
+type TextOf<'a, T> = Box<dyn Fn(&T, Lang) -> String + 'a>;
+
+impl<'a, T: serde::Serialize> Results<'a, T> {
+    /// A result with its long table and its terminal text.
+    pub fn new(value: T, table: fn(&T) -> Table, text: impl Fn(&T, Lang) -> String + 'a) -> Self {
+        Results {
+            value,
+            table,
+            text: Box::new(text),
+        }
+    }
+}
+
+impl<T: serde::Serialize> Export for Results<'_, T> {
+    fn json(&self) -> serde_json::Result<String> {
+        Ok(serde_json::to_string_pretty(&self.value)? + "\n")
+    }
+
+    fn table(&self) -> Table {
+        (self.table)(&self.value)
+    }
+
+    fn text(&self, lang: Lang) -> String {
+        (self.text)(&self.value, lang)
+    }
+}
+
 /// An error while writing a result.
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {

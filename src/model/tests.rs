@@ -77,11 +77,10 @@ fn values_past_year_20_are_ignored_with_a_warning() {
     let vals = format!("[{}]", vec!["1.0"; 22].join(", "));
     let sc = scen(&one_item("expenditure", &vals, "{ kommune = 1 }", ""));
     assert_eq!(sc.interventions[0].items[0].values.len(), 20);
-    assert!(
-        sc.warnings
-            .iter()
-            .any(|w| w.english().contains("past consequence year 20"))
-    );
+    assert!(sc.warnings.iter().any(|w| {
+        crate::present::words::warning(w, crate::present::format::Lang::En)
+            .contains("past consequence year 20")
+    }));
 }
 
 #[test]
@@ -219,7 +218,9 @@ fn during_values_count_all_participants_while_the_course_runs() {
         .replace("fade = false", "fade = false\nduring = [-3, -9]");
     let sc = scen(&toml);
     // a one-year course: only the first `during` value is used, with a warning
-    assert!(sc.warnings.iter().any(|w| w.english().contains("during")));
+    assert!(sc.warnings.iter().any(|w| {
+        crate::present::words::warning(w, crate::present::format::Lang::En).contains("during")
+    }));
     let r = calculate(&sc, &sc.interventions[0]);
     close(series(&r, "kommune")[0], 3.0 * 2.0 * 100.0); // not scaled by the success rate
 }
@@ -253,7 +254,9 @@ fn price_index_extension_is_reported() {
     let toml = one_item("expenditure", "[-1]", "{ kommune = 100 }", "")
         .replace("fade = false", "fade = false\nprice_year = 2023");
     let sc = scen(&toml);
-    assert!(sc.warnings.iter().any(|w| w.english().contains("extended")));
+    assert!(sc.warnings.iter().any(|w| {
+        crate::present::words::warning(w, crate::present::format::Lang::En).contains("extended")
+    }));
     // 2024 index = 1.11 × (1.11 / 1.08)
     let r = calculate(&sc, &sc.interventions[0]);
     close(series(&r, "kommune")[1], 100.0 * 1.11 / 1.08);

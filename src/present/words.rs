@@ -265,16 +265,23 @@ pub fn origin(o: ItemOrigin, lang: Lang) -> &'static str {
 
 /// A scenario's warning in the reader's language.
 pub fn warning(w: &Warning, lang: Lang) -> String {
-    if lang == Lang::En {
-        return w.english();
-    }
     match w {
         Warning::DuringTruncated { field, given, lag } => format!(
-            "{field}: {given} værdier angivet, men et forløb varer {lag} år; værdier efter år {lag} bruges ikke"
+            "{field}: {given} {} {lag} {}; {} {lag} {}",
+            lang.t(
+                "værdier angivet, men et forløb varer",
+                "values given but a course lasts"
+            ),
+            lang.t("år", "year(s)"),
+            lang.t("værdier efter år", "values after year"),
+            lang.t("bruges ikke", "are ignored")
         ),
         Warning::ValuesTruncated { field, given } => format!(
-            "{field}: {given} værdier angivet; værdier efter konsekvensår {} bruges ikke",
-            crate::kb::LAST_YEAR
+            "{field}: {given} {}; {} {} {}",
+            lang.t("værdier angivet", "values given"),
+            lang.t("værdier efter konsekvensår", "values past consequence year"),
+            crate::kb::LAST_YEAR,
+            lang.t("bruges ikke", "are ignored")
         ),
         Warning::IndexExtended {
             what,
@@ -282,13 +289,31 @@ pub fn warning(w: &Warning, lang: Lang) -> String {
             last,
             from,
             to,
-        } => format!(
-            "{}: prisindekset ({first}–{last}) er forlænget med den sidst kendte årlige ændring for at omregne {from}-priser til {to}",
-            what.as_deref().unwrap_or("vidensdatabasens priser")
-        ),
-        Warning::SharedTargetGroup { a, b, group } => format!(
-            "{a} og {b} har samme målgruppe ({group}): hvis de når de samme borgere, tæller porteføljen de samme gevinster to gange"
-        ),
+        } => match lang {
+            Lang::Da => format!(
+                "{}: prisindekset ({first}–{last}) er forlænget med den sidst kendte årlige ændring for at omregne {from}-priser til {to}",
+                what.as_deref().unwrap_or("vidensdatabasens priser")
+            ),
+            Lang::En => format!(
+                "{}: the price index ({first}–{last}) was extended with its last known annual change to convert {from} prices to {to}",
+                what.as_deref().unwrap_or("knowledge-base prices")
+            ),
+        },
+        Warning::SharedTargetGroup { a, b, group } => match lang {
+            Lang::Da => format!(
+                "{a} og {b} har samme målgruppe ({group}): hvis de når de samme borgere, tæller porteføljen de samme gevinster to gange"
+            ),
+            Lang::En => format!(
+                "{a} and {b} have the same target group ({group}): if they reach the same citizens, the portfolio counts the same gains twice"
+            ),
+        },
+    }
+}
+
+/// Warnings go into JSON as their English sentence.
+impl serde::Serialize for Warning {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&warning(self, Lang::En))
     }
 }
 

@@ -21,8 +21,8 @@ pub const MAX_YEARS: i64 = 100;
 pub const YEAR_RANGE: (i64, i64) = (1900, 2300);
 
 /// Something in a scenario file that is used, but not quite as written: the result is computed,
-/// and every front end shows the warning (worded in [`crate::present::words::warning`]; JSON
-/// carries the English sentence, [`Warning::english`]).
+/// and every front end shows the warning, worded in [`crate::present::words::warning`] (JSON
+/// carries the English sentence).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Warning {
     /// More `during` values than the course lasts: the ones after the course are ignored.
@@ -63,40 +63,6 @@ pub enum Warning {
         /// The target group.
         group: String,
     },
-}
-
-impl Warning {
-    /// The warning in English (the JSON form).
-    pub fn english(&self) -> String {
-        match self {
-            Warning::DuringTruncated { field, given, lag } => format!(
-                "{field}: {given} values given but a course lasts {lag} year(s); values after year {lag} are ignored"
-            ),
-            Warning::ValuesTruncated { field, given } => format!(
-                "{field}: {given} values given; values past consequence year {} are ignored",
-                kb::LAST_YEAR
-            ),
-            Warning::IndexExtended {
-                what,
-                first,
-                last,
-                from,
-                to,
-            } => format!(
-                "{}: the price index ({first}–{last}) was extended with its last known annual change to convert {from} prices to {to}",
-                what.as_deref().unwrap_or("knowledge-base prices")
-            ),
-            Warning::SharedTargetGroup { a, b, group } => format!(
-                "{a} and {b} have the same target group ({group}): if they reach the same citizens, the portfolio counts the same gains twice"
-            ),
-        }
-    }
-}
-
-impl Serialize for Warning {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&self.english())
-    }
 }
 
 /// An error in a scenario file.
