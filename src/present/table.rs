@@ -176,17 +176,19 @@ impl Table {
         out
     }
 
-    /// The table as an HTML `<table>` (user text escaped).
+    /// The table as an HTML `<table>` (user text escaped); text columns carry `class="l"`
+    /// (left-aligned; the rest are right-aligned like numbers).
     pub fn to_html(&self, lang: Lang) -> String {
+        let class = |c: &Column| if c.kind.right() { "" } else { " class=\"l\"" };
         let mut s = String::from("<table><thead><tr>");
         for c in &self.columns {
-            s += &format!("<th>{}</th>", esc(&c.label));
+            s += &format!("<th{}>{}</th>", class(c), esc(&c.label));
         }
         s += "</tr></thead><tbody>";
         for r in self.shown(lang) {
             s += "<tr>";
-            for c in r {
-                s += &format!("<td>{}</td>", esc(&c));
+            for (c, col) in r.iter().zip(&self.columns) {
+                s += &format!("<td{}>{}</td>", class(col), esc(c));
             }
             s += "</tr>";
         }
@@ -352,7 +354,7 @@ mod tests {
         );
         let html = t.to_html(Lang::Da);
         assert!(
-            html.starts_with("<table><thead><tr><th>Aktør</th>"),
+            html.starts_with("<table><thead><tr><th class=\"l\">Aktør</th><th>"),
             "{html}"
         );
         assert!(html.contains("<td>-1.234.567 kr.</td>"), "{html}");

@@ -211,7 +211,7 @@ h1{font-size:1.6em;margin-bottom:.2em}h2{border-bottom:2px solid #1f5aa0;padding
 .meta{color:#666;font-size:.9em}.answer{background:#eef4fb;border-left:5px solid #1f5aa0;padding:.8em 1em;margin:1em 0}
 .answer p{margin:.3em 0;font-size:1.08em}.warn{background:#fff4e5;border-left:5px solid #dc781e;padding:.6em 1em}
 table{border-collapse:collapse;margin:.6em 0;font-size:.9em}th,td{border-bottom:1px solid #ddd;padding:.25em .6em;text-align:right}
-th:first-child,td:first-child{text-align:left}th{background:#f3f3f3}
+th:first-child,td:first-child,th.l,td.l{text-align:left}th{background:#f3f3f3}
 figure{margin:1em 0}figure svg{max-width:100%;height:auto}
 @media print{body{max-width:none;margin:0}h2{page-break-after:avoid}figure,table{page-break-inside:avoid}.noprint{display:none}}
 ";

@@ -32,7 +32,8 @@ enum Block {
     /// Text runs (text, bold), and the paragraph's style.
     Para(Vec<(String, bool)>, Style),
     Figure(String),
-    Table(Vec<Vec<String>>),
+    /// Rows of cells, and per column whether it is left-aligned (text).
+    Table(Vec<Vec<String>>, Vec<bool>),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -110,19 +111,27 @@ fn parse(html: &str) -> Vec<Block> {
             "table" => {
                 let j = after.find("</table>").unwrap_or(after.len());
                 let mut rows = Vec::new();
-                for tr in after[..j].split("<tr>").skip(1) {
-                    let cells: Vec<String> = tr
-                        .split(['<'])
-                        .filter_map(|piece| {
-                            piece
-                                .strip_prefix("td>")
-                                .or_else(|| piece.strip_prefix("th>"))
-                                .map(unescape)
-                        })
-                        .collect();
+                let mut left = Vec::new();
+                for (ri, tr) in after[..j].split("<tr>").skip(1).enumerate() {
+                    let mut cells = Vec::new();
+                    for piece in tr.split('<') {
+                        let Some(cell) = piece
+                            .strip_prefix("td")
+                            .or_else(|| piece.strip_prefix("th"))
+                        else {
+                            continue;
+                        };
+                        let Some((attrs, text)) = cell.split_once('>') else {
+                            continue;
+                        };
+                        if ri == 0 {
+                            left.push(attrs.contains("class=\"l\""));
+                        }
+                        cells.push(unescape(text));
+                    }
                     rows.push(cells);
                 }
-                out.push(Block::Table(rows));
+                out.push(Block::Table(rows, left));
                 rest = &after[(j + 8).min(after.len())..];
             }
             _ => rest = after,
@@ -325,7 +334,60 @@ impl Writer<'_> {
         }
     }
 
-    fn table(&mut self, rows: &[Vec<String>]) {
+    /// The lines of one cell wrapped to `width` at spaces (a word longer than the width is
+    /// broken where it must be): long cells wrap instead of being cut.
+    fn wrap(&self, cell: &[u8], size: f64, width: f64) -> Vec<Vec<u8>> {
+        let mut lines: Vec<Vec<u8>> = Vec::new();
+        let mut line: Vec<u8> = Vec::new();
+        for word in cell.split(|b| *b == b' ').filter(|w| !w.is_empty()) {
+            let mut candidate = line.clone();
+            if !candidate.is_empty() {
+                candidate.push(b' ');
+            }
+            candidate.extend_from_slice(word);
+            if line.is_empty() || self.m.width(&candidate, size) <= width {
+                line = candidate;
+            } else {
+                lines.push(std::mem::take(&mut line));
+                line = word.to_vec();
+            }
+            while line.len() > 1 && self.m.width(&line, size) > width {
+                let mut cut = line.len() - 1;
+                while cut > 1 && self.m.width(&line[..cut], size) > width {
+                    cut -= 1;
+                }
+                let rest = line.split_off(cut);
+                lines.push(std::mem::replace(&mut line, rest));
+            }
+        }
+        lines.push(line);
+        lines
+    }
+
+    /// Column widths: each column as wide as its widest cell; when they do not fit the page, the
+    /// columns narrower than an even share keep their width and the wide ones share the rest in
+    /// proportion (their cells wrap).
+    fn column_widths(natural: &[f64]) -> Vec<f64> {
+        let total: f64 = natural.iter().sum();
+        if total <= WIDTH {
+            return natural.to_vec();
+        }
+        let share = WIDTH / natural.len() as f64;
+        let narrow: f64 = natural.iter().filter(|w| **w <= share).sum();
+        let wide: f64 = natural.iter().filter(|w| **w > share).sum();
+        natural
+            .iter()
+            .map(|w| {
+                if *w <= share {
+                    *w
+                } else {
+                    w * (WIDTH - narrow) / wide
+                }
+            })
+            .collect()
+    }
+
+    fn table(&mut self, rows: &[Vec<String>], left: &[bool]) {
         let size = 8.0;
         let line_h = size * 1.45;
         let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
@@ -336,33 +398,41 @@ impl Writer<'_> {
             .iter()
             .map(|r| r.iter().map(|c| encode(c)).collect())
             .collect();
-        let mut widths = vec![0.0f64; cols];
+        let mut natural = vec![0.0f64; cols];
         for r in &enc {
             for (i, c) in r.iter().enumerate() {
-                widths[i] = widths[i].max(self.m.width(c, size) + 10.0);
+                natural[i] = natural[i].max(self.m.width(c, size) + 10.0);
             }
         }
-        let total: f64 = widths.iter().sum();
-        let scale = if total > WIDTH { WIDTH / total } else { 1.0 };
-        let widths: Vec<f64> = widths.iter().map(|w| w * scale).collect();
-        let fit = |m: &Metrics, c: &[u8], w: f64| -> Vec<u8> {
-            let mut c = c.to_vec();
-            while c.len() > 1 && m.width(&c, size) > w - 6.0 {
-                c.pop();
-            }
-            c
-        };
+        let widths = Self::column_widths(&natural);
         for (ri, r) in enc.iter().enumerate() {
-            self.need(line_h);
-            self.y -= line_h;
-            let mut x = MARGIN;
-            for (i, c) in r.iter().enumerate() {
-                let c = fit(self.m, c, widths[i]);
-                let tw = self.m.width(&c, size);
-                let cx = if i == 0 { x } else { x + widths[i] - tw - 4.0 };
-                self.text(cx, self.y, size, &c, ri == 0, false);
-                x += widths[i];
+            let cells: Vec<Vec<Vec<u8>>> = r
+                .iter()
+                .enumerate()
+                .map(|(i, c)| self.wrap(c, size, widths[i] - 8.0))
+                .collect();
+            let n_lines = cells.iter().map(Vec::len).max().unwrap_or(1);
+            // a row is not split over two pages; the header keeps its first row with it
+            let keep = if ri == 0 { 2 * n_lines } else { n_lines };
+            self.need(line_h * keep as f64);
+            for l in 0..n_lines {
+                self.y -= line_h;
+                let mut x = MARGIN;
+                for (i, lines) in cells.iter().enumerate() {
+                    if let Some(c) = lines.get(l) {
+                        let tw = self.m.width(c, size);
+                        let flush_left = i == 0 || left.get(i).copied().unwrap_or(false);
+                        let cx = if flush_left {
+                            x
+                        } else {
+                            x + widths[i] - tw - 4.0
+                        };
+                        self.text(cx, self.y, size, c, ri == 0, false);
+                    }
+                    x += widths[i];
+                }
             }
+
             if ri == 0 {
                 self.page += &format!(
                     "0.6 G 0.5 w {:.2} {:.2} m {:.2} {:.2} l S\n",
@@ -374,6 +444,20 @@ impl Writer<'_> {
             }
         }
         self.y -= 6.0;
+    }
+
+    /// A heading, kept with the start of the block after it (never alone at the foot of a
+    /// page).
+    fn heading(&mut self, level: u8, text: String, next: Option<&Block>) {
+        let size = match level {
+            1 => 18.0,
+            2 => 14.0,
+            _ => 11.5,
+        };
+        self.need(size * 3.0 + next.map_or(0.0, start_height));
+        self.y -= size * 0.6;
+        self.para(&[(text, true)], size, MARGIN, WIDTH, false);
+        self.y -= size * 0.3;
     }
 
     fn figure(&mut self, img: Image) {
@@ -388,6 +472,20 @@ impl Writer<'_> {
         );
         self.images.push(img);
         self.y -= 6.0;
+    }
+}
+
+/// The height the start of a block needs on the page it begins: a whole figure, a table's header
+/// and first row, two lines of a paragraph.
+fn start_height(b: &Block) -> f64 {
+    match b {
+        Block::Figure(_) => {
+            let (w, h) = super::charts::SIZE;
+            WIDTH * f64::from(h) / f64::from(w) + 14.0
+        }
+        Block::Table(..) => 8.0 * 1.45 * 2.0,
+        Block::Para(..) => 10.0 * 1.4 * 2.0,
+        Block::Heading(..) => 0.0,
     }
 }
 
@@ -406,19 +504,10 @@ pub fn from_html(html: &str, charts: &Path, footer: &str) -> Result<Vec<u8>, Rep
         images: Vec::new(),
         footer: footer.to_string(),
     };
-    for block in parse(html) {
+    let blocks = parse(html);
+    for (at, block) in blocks.iter().cloned().enumerate() {
         match block {
-            Block::Heading(level, text) => {
-                let size = match level {
-                    1 => 18.0,
-                    2 => 14.0,
-                    _ => 11.5,
-                };
-                w.need(size * 3.0);
-                w.y -= size * 0.6;
-                w.para(&[(text, true)], size, MARGIN, WIDTH, false);
-                w.y -= size * 0.3;
-            }
+            Block::Heading(level, text) => w.heading(level, text, blocks.get(at + 1)),
             Block::Para(runs, style) => {
                 let (size, x, grey) = match style {
                     Style::Meta => (8.0, MARGIN, true),
@@ -443,7 +532,7 @@ pub fn from_html(html: &str, charts: &Path, footer: &str) -> Result<Vec<u8>, Rep
                 }
                 w.y -= 4.0;
             }
-            Block::Table(rows) => w.table(&rows),
+            Block::Table(rows, left) => w.table(&rows, &left),
             Block::Figure(name) => {
                 let path = charts.join(format!("{name}.png"));
                 let bytes = std::fs::read(&path).map_err(|source| ReportError::Io {
@@ -586,10 +675,81 @@ mod tests {
         assert_eq!(b[3], Block::Figure("net_cti".into()));
         assert_eq!(
             b[4],
-            Block::Table(vec![
-                vec!["A".into(), "B".into()],
-                vec!["1".into(), "2 < 3".into()]
-            ])
+            Block::Table(
+                vec![
+                    vec!["A".into(), "B".into()],
+                    vec!["1".into(), "2 < 3".into()]
+                ],
+                vec![false, false]
+            )
+        );
+    }
+
+    fn writer(m: &Metrics) -> Writer<'_> {
+        Writer {
+            m,
+            pages: Vec::new(),
+            page: String::new(),
+            y: PAGE_H - MARGIN,
+            images: Vec::new(),
+            footer: String::new(),
+        }
+    }
+
+    #[test]
+    fn long_cells_wrap_instead_of_being_cut() {
+        let m = Metrics::new().expect("font");
+        let w = writer(&m);
+        let cell = encode(
+            "seed 002 (Anden viden), price year not stated: 2020 assumed, the year of the course",
+        );
+        let lines = w.wrap(&cell, 8.0, 120.0);
+        assert!(lines.len() > 1, "wrapped: {lines:?}");
+        assert!(lines.iter().all(|l| m.width(l, 8.0) <= 120.0));
+        let joined: Vec<u8> = lines.join(&b' ');
+        assert_eq!(joined, cell, "no word lost");
+        // a word longer than the column is broken, not dropped
+        let long = w.wrap(
+            &encode("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"),
+            8.0,
+            40.0,
+        );
+        assert!(long.len() > 1 && long.concat().len() == 40);
+        // wide columns share what the narrow ones leave; narrow ones keep their width
+        let cols = Writer::column_widths(&[40.0, 400.0, 300.0]);
+        assert_eq!(cols[0], 40.0);
+        assert!((cols.iter().sum::<f64>() - WIDTH).abs() < 1e-9);
+        assert!((cols[1] / cols[2] - 4.0 / 3.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn a_heading_is_kept_with_the_figure_after_it() {
+        // a page of paragraphs, then a heading and a figure near the foot: both go on page 2
+        let mut html = String::new();
+        for _ in 0..44 {
+            html += "<p>Linje med tekst.</p>";
+        }
+        html += "<h3>Følsomhed</h3><figure data-png=\"x\"></figure>";
+        let blocks = parse(&html);
+        let m = Metrics::new().expect("font");
+        let mut w = writer(&m);
+        let mut heading_page = None;
+        for (at, b) in blocks.iter().enumerate() {
+            match b {
+                Block::Para(runs, _) => w.para(runs, 9.5, MARGIN, WIDTH, false),
+                Block::Heading(level, t) => {
+                    w.heading(*level, t.clone(), blocks.get(at + 1));
+                    heading_page = Some(w.pages.len());
+                }
+                _ => {}
+            }
+        }
+        let fig = start_height(&Block::Figure("x".into()));
+        assert!(w.y >= MARGIN + fig, "room for the figure under the heading");
+        assert_eq!(
+            heading_page,
+            Some(1),
+            "the heading moved to the second page"
         );
     }
 
