@@ -9,7 +9,7 @@ use super::charts::{self, Chart};
 use crate::analysis::decision::{Purpose, Summary};
 use crate::error::ReportError;
 use crate::model::TOTAL;
-use crate::present::format::{Lang, pct, rkr};
+use crate::present::format::{Lang, rkr};
 use crate::present::table::esc;
 use crate::present::view;
 use crate::present::words;
@@ -232,7 +232,6 @@ pub fn page(sc: &Scenario, s: &Summary, opt: &Options, figs: &[(String, String)]
     let lang = opt.lang;
     let l = |da: &'static str, en: &'static str| lang.t(da, en);
     let shows = |p: Purpose| opt.purpose.shows(p);
-    let interval = pct(sc.monte_carlo.interval, 0, lang);
     let mut h = format!(
         "<!DOCTYPE html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\"><title>{}</title><style>{CSS}</style></head><body>\n",
         lang.code(),
@@ -256,80 +255,16 @@ pub fn page(sc: &Scenario, s: &Summary, opt: &Options, figs: &[(String, String)]
     );
     // the answer first
     h += "<div class=\"answer\">\n";
-    for (i, c) in s.calc.iter().enumerate() {
-        let Some(m) = s.mc.get(i) else { continue };
-        let Some(p) = m.pv.get(TOTAL) else { continue };
-        h += &format!(
-            "<p><b>{}</b> ({}–{}): {} <b>{}</b>; {interval}-{} {} {} {}; {} {}</p>\n",
-            esc(&c.name),
-            c.result_period[0],
-            c.result_period[1],
-            l(
-                "bedste bud på nettogevinsten for den offentlige sektor er",
-                "the best estimate of the net gain for the public sector is"
-            ),
-            rkr(p.deterministic, lang),
-            l("interval", "interval"),
-            rkr(p.interval[0], lang),
-            l("til", "to"),
-            rkr(p.interval[1], lang),
-            l("sandsynlighed for gevinst", "chance of a gain"),
-            pct(p.p_positive, 0, lang)
-        );
-        if shows(Purpose::Investment)
-            && let Some(b) = m.break_even_year.get(TOTAL)
-        {
-            let since = |y: f64| y - f64::from(c.start_year) + 1.0;
-            h += &match (b.p10, b.p90) {
-                (Some(a), Some(z)) if b.share_none < 0.5 => format!(
-                    "<p>{} {:.0}–{:.0} ({}–{}); {} {}.</p>\n",
-                    l("Tilbagebetalt i år", "Paid back in year"),
-                    since(a),
-                    since(z),
-                    a,
-                    z,
-                    l(
-                        "ikke tilbagebetalt i horisonten i",
-                        "not paid back within the horizon in"
-                    ),
-                    pct(b.share_none, 0, lang)
-                ),
-                _ => format!(
-                    "<p>{} {} ({} {}).</p>\n",
-                    l("Ikke tilbagebetalt inden", "Not paid back by"),
-                    b.horizon_end,
-                    pct(b.share_none, 0, lang),
-                    l("af trækkene", "of the draws")
-                ),
+    for line in view::decision::answer(s, opt.purpose, sc.monte_carlo.interval, lang) {
+        h += "<p>";
+        for (text, bold) in line {
+            h += &if bold {
+                format!("<b>{}</b>", esc(&text))
+            } else {
+                esc(&text)
             };
         }
-        if shows(Purpose::Budget) {
-            h += &format!(
-                "<p>{} {}</p>\n",
-                l(
-                    "Minimumstal til budgettet (nedre grænse af intervallet):",
-                    "Minimum figure for the budget (low end of the interval):"
-                ),
-                rkr(p.interval[0], lang)
-            );
-        }
-    }
-    if let Some(cmp) = &s.comparison
-        && shows(Purpose::Prioritisation)
-    {
-        for p in &cmp.pairs {
-            let size = words::overlap(p.overlap_size(), lang);
-            h += &format!(
-                "<p>{} {} {}: <b>{size}: {} {}</b> ({} {}).</p>\n",
-                esc(&p.a),
-                l("mod", "vs"),
-                esc(&p.b),
-                pct(p.wrong_choice_risk, 0, lang),
-                words::wrong_choice(lang),
-                l("bedste bud:", "best estimate:"),
-                esc(&p.best_estimate)
-            );
-        }
+        h += "</p>\n";
     }
     h += "</div>\n";
     if !s.illustrative.is_empty() {

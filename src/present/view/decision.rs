@@ -1,8 +1,10 @@
 //! The decision report's data tables (`tables/*.csv` and the sheets of `tables.xlsx`): every
 //! figure of the report in full, one table per kind of result, all interventions together.
 
-use crate::analysis::decision::Summary;
+use crate::analysis::decision::{Purpose, Summary};
+use crate::model::TOTAL;
 use crate::present::format::Lang;
+use crate::present::format::{pct, rkr};
 use crate::present::table::{Cell, Column, Kind, Table};
 use crate::present::words;
 use crate::scenario::Scenario;
@@ -321,4 +323,142 @@ pub fn knowledge_rows(s: &Summary, lang: Lang) -> Table {
         }
     }
     t
+}
+
+/// One line of the answer: runs of text, each bold or not.
+pub type Line = Vec<(String, bool)>;
+
+/// The answer the report opens with, in plain words and amounts rounded to thousands: per
+/// intervention the best estimate with its interval and chance of a gain; for an investment the
+/// years in which it is paid back; for a budget the minimum figure; for a prioritisation each
+/// pair's overlap and the risk of the wrong choice.
+pub fn answer(s: &Summary, purpose: Purpose, interval: f64, lang: Lang) -> Vec<Line> {
+    let l = |da: &str, en: &str| lang.t(da, en).to_string();
+    let plain = |t: String| (t, false);
+    let bold = |t: String| (t, true);
+    let mut out = Vec::new();
+    for (c, m) in s.calc.iter().zip(&s.mc) {
+        let Some(p) = m.pv.get(TOTAL) else { continue };
+        out.push(vec![
+            bold(c.name.clone()),
+            plain(format!(
+                " ({}–{}): {} ",
+                c.result_period[0],
+                c.result_period[1],
+                l(
+                    "bedste bud på nettogevinsten for den offentlige sektor er",
+                    "the best estimate of the net gain for the public sector is"
+                )
+            )),
+            bold(rkr(p.deterministic, lang)),
+            plain(format!(
+                "; {}-{} {} {} {}; {} {}",
+                pct(interval, 0, lang),
+                l("interval", "interval"),
+                rkr(p.interval[0], lang),
+                l("til", "to"),
+                rkr(p.interval[1], lang),
+                l("sandsynlighed for gevinst", "chance of a gain"),
+                pct(p.p_positive, 0, lang)
+            )),
+        ]);
+        if purpose.shows(Purpose::Investment)
+            && let Some(b) = m.break_even_year.get(TOTAL)
+        {
+            let since = |y: f64| y - f64::from(c.start_year) + 1.0;
+            out.push(vec![plain(match (b.p10, b.p90) {
+                (Some(a), Some(z)) if b.share_none < 0.5 => format!(
+                    "{} {:.0}–{:.0} ({}–{}); {} {}.",
+                    l("Tilbagebetalt i år", "Paid back in year"),
+                    since(a),
+                    since(z),
+                    a,
+                    z,
+                    l(
+                        "ikke tilbagebetalt i horisonten i",
+                        "not paid back within the horizon in"
+                    ),
+                    pct(b.share_none, 0, lang)
+                ),
+                _ => format!(
+                    "{} {} ({} {}).",
+                    l("Ikke tilbagebetalt inden", "Not paid back by"),
+                    b.horizon_end,
+                    pct(b.share_none, 0, lang),
+                    l("af trækkene", "of the draws")
+                ),
+            })]);
+        }
+        if purpose.shows(Purpose::Budget) {
+            out.push(vec![plain(format!(
+                "{} {}",
+                l(
+                    "Minimumstal til budgettet (nedre grænse af intervallet):",
+                    "Minimum figure for the budget (low end of the interval):"
+                ),
+                rkr(p.interval[0], lang)
+            ))]);
+        }
+    }
+    if let Some(cmp) = &s.comparison
+        && purpose.shows(Purpose::Prioritisation)
+    {
+        for p in &cmp.pairs {
+            out.push(vec![
+                plain(format!("{} {} {}: ", p.a, l("mod", "vs"), p.b)),
+                bold(format!(
+                    "{}: {} {}",
+                    words::overlap(p.overlap_size(), lang),
+                    pct(p.wrong_choice_risk, 0, lang),
+                    words::wrong_choice(lang)
+                )),
+                plain(format!(
+                    " ({} {}).",
+                    l("bedste bud:", "best estimate:"),
+                    p.best_estimate
+                )),
+            ]);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_answer_says_what_the_purpose_asks_for() {
+        let kb = crate::testing::kb();
+        let sc = crate::testing::shipped("sammenligning");
+        let s = crate::analysis::decision::analyse(
+            &sc,
+            &kb,
+            Purpose::All,
+            2_000,
+            1,
+            &crate::observer::Quiet,
+        )
+        .expect("analyses");
+        let text = |p: Purpose| -> Vec<String> {
+            answer(&s, p, 0.9, Lang::Da)
+                .into_iter()
+                .map(|l| l.into_iter().map(|(t, _)| t).collect())
+                .collect()
+        };
+        let all = text(Purpose::All);
+        // two interventions × (estimate, payback, budget) + one pair
+        assert_eq!(all.len(), 7, "{all:#?}");
+        assert!(
+            all[0].contains("bedste bud på nettogevinsten") && all[0].contains("90 %-interval")
+        );
+        assert!(all[2].starts_with("Minimumstal til budgettet"));
+        assert!(all[6].starts_with("cti mod bostoette: ") && all[6].contains("forkerte indsats"));
+        let evaluation = text(Purpose::Evaluation);
+        assert_eq!(evaluation.len(), 2, "{evaluation:#?}");
+        // the best estimate is bold, rounded to thousands
+        let first = &answer(&s, Purpose::Evaluation, 0.9, Lang::Da)[0];
+        let p = s.mc[0].pv.get(TOTAL).expect("total").deterministic;
+        assert_eq!(first[2], (rkr(p, Lang::Da), true));
+    }
 }

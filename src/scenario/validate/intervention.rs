@@ -291,3 +291,50 @@ impl Validator<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::scenario::SuccessRateInput;
+    use crate::testing::kb;
+
+    fn load(fields: &str) -> Result<crate::scenario::Scenario, String> {
+        let text = format!(
+            "[[intervention]]\nid = \"t\"\ntarget_group = \"hjemloese\"\nstart_year = 2024\n{fields}\n"
+        );
+        crate::scenario::parse("i.toml".as_ref(), &text, &kb()).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn the_success_rate_in_its_three_forms() {
+        let base = "years = 1\nparticipants = [10]\ncosts = { kommune = [1000] }\n";
+        let direct = load(&format!("{base}success_rate = 0.14")).expect("direct");
+        assert!((direct.interventions[0].success_rate - 0.14).abs() < 1e-12);
+        let gross = load(&format!(
+            "{base}success_rate = {{ gross = 0.30, counterfactual = 0.16 }}"
+        ))
+        .expect("gross − counterfactual");
+        assert!((gross.interventions[0].success_rate - 0.14).abs() < 1e-12);
+        let d = load(&format!(
+            "{base}success_rate = {{ effect_size = 0.3, baseline = 0.2 }}"
+        ))
+        .expect("Cohen's d");
+        // Φ(Φ⁻¹(0.2) + 0.3) − 0.2 = Φ(−0.841621 + 0.3) − 0.2 = Φ(−0.541621) − 0.2 = 0.094045
+        assert!((d.interventions[0].success_rate - 0.094045).abs() < 1e-5);
+        assert!(matches!(
+            d.interventions[0].success_rate_input,
+            SuccessRateInput::EffectSize { .. }
+        ));
+    }
+
+    #[test]
+    fn lengths_that_do_not_match_are_named() {
+        let e =
+            load("years = 2\nparticipants = [10]\nsuccess_rate = 0.1\ncosts = { kommune = [1] }")
+                .expect_err("two years, one cohort");
+        assert!(e.contains("i.toml:") && e.contains("participants"), "{e}");
+        let e =
+            load("years = 1\nparticipants = [10]\nsuccess_rate = 1.4\ncosts = { kommune = [1] }")
+                .expect_err("above 1");
+        assert!(e.contains("success_rate") && e.contains("0.014"), "{e}");
+    }
+}

@@ -523,3 +523,63 @@ fn user_source(rc: &RawConsequence) -> String {
         .or_else(|| rc.note.clone())
         .unwrap_or_else(|| "scenario file".into())
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::scenario::ItemOrigin;
+    use crate::testing::kb;
+
+    fn load(consequences: &str) -> Result<crate::scenario::Scenario, String> {
+        let text = format!(
+            "[[intervention]]\nid = \"t\"\ntarget_group = \"hjemloese\"\nstart_year = 2024\n\
+             years = 1\nparticipants = [10]\nsuccess_rate = 0.2\ncosts = {{ kommune = [1000] }}\n\
+             {consequences}\n"
+        );
+        crate::scenario::parse("c.toml".as_ref(), &text, &kb()).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn knowledge_base_items_as_they_are_overridden_and_own() {
+        let plain = load("").expect("the group's items");
+        let n = plain.interventions[0].items.len();
+        assert!(n > 5);
+        assert!(
+            plain.interventions[0]
+                .items
+                .iter()
+                .all(|i| i.origin == ItemOrigin::Knowledge)
+        );
+        let changed = load(
+            "[[intervention.consequence]]\nitem = \"kontanthjaelp\"\nvalues = [-1.0, -0.5]\n\n\
+             [[intervention.consequence]]\nitem = \"egen\"\nname = \"Egen\"\narea = \"brugerdefineret\"\n\
+             unit = \"dage\"\nkind = \"revenue\"\nvalues = [2]\nfade = false\nprices = { kommune = 100 }",
+        )
+        .expect("override and own");
+        let items = &changed.interventions[0].items;
+        assert_eq!(items.len(), n + 1);
+        let k = items
+            .iter()
+            .find(|i| i.id == "kontanthjaelp")
+            .expect("kontanthjaelp");
+        assert_eq!(k.origin, ItemOrigin::Overridden);
+        assert_eq!(k.values, [-1.0, -0.5]);
+        assert!(k.fade, "fades to year 20 unless told otherwise");
+        let own = items.iter().find(|i| i.id == "egen").expect("own item");
+        assert_eq!(own.origin, ItemOrigin::Own);
+        assert!(!own.fade);
+        assert_eq!(own.prices[0], 100.0);
+    }
+
+    #[test]
+    fn an_own_item_without_prices_is_refused_with_its_line() {
+        let e = load(
+            "[[intervention.consequence]]\nitem = \"egen\"\nname = \"Egen\"\narea = \"brugerdefineret\"\n\
+             unit = \"dage\"\nkind = \"revenue\"\nvalues = [2]",
+        )
+        .expect_err("no prices");
+        assert!(
+            e.contains("c.toml:10:") && e.contains("missing: prices"),
+            "{e}"
+        );
+    }
+}

@@ -191,3 +191,42 @@ impl Validator<'_> {
         f
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::testing::kb;
+
+    const IV: &str = "[[intervention]]\nid = \"t\"\ntarget_group = \"hjemloese\"\nstart_year = 2024\nyears = 1\nparticipants = [10]\nsuccess_rate = 0.2\ncosts = { kommune = [1000] }\n";
+
+    fn load(settings: &str) -> Result<crate::scenario::Scenario, String> {
+        let text = format!("[settings]\n{settings}\n\n{IV}");
+        crate::scenario::parse("s.toml".as_ref(), &text, &kb()).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn settings_default_from_the_knowledge_base_and_take_what_is_given() {
+        let sc = load("").expect("defaults");
+        assert_eq!(sc.settings.price_year, 2024, "the first start year");
+        assert!((sc.settings.discount_rate - 0.04).abs() < 1e-12);
+        assert_eq!(sc.settings.actors, ["kommune", "region", "stat"]);
+        let sc = load("actors = [\"kommune\", \"region\", \"stat\", \"job\"]\ntax_on_transfers = { job = 0.1 }")
+            .expect("an extra actor");
+        assert_eq!(sc.settings.actors.len(), 4);
+        assert!((sc.settings.tax_on_transfers[3] - 0.1).abs() < 1e-12);
+        assert!(
+            (sc.settings.tax_on_transfers[0] - 0.264).abs() < 1e-12,
+            "kommune keeps its rate"
+        );
+    }
+
+    #[test]
+    fn bad_settings_name_the_line_and_the_fix() {
+        let e = load("discount_rate = 4").expect_err("percent");
+        assert!(
+            e.contains("s.toml:2:") && e.contains("write 0.04 for 4 %"),
+            "{e}"
+        );
+        let e = load("tax_on_transfers = { komune = 0.2 }").expect_err("typo");
+        assert!(e.contains("did you mean \"kommune\""), "{e}");
+    }
+}
