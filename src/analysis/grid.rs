@@ -7,6 +7,8 @@
 //! per area once ([`AreaLinear`]), so a point costs a few hundred multiplications. Points are
 //! evaluated in parallel (rayon). A test checks points against full calculator runs.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -335,6 +337,7 @@ pub fn run(
         let radices: Vec<usize> = dims.iter().map(|d| d.values.len()).collect();
         let mut pv = vec![0.0; points * k_n];
         let mut be = vec![None; points];
+        let stopped = AtomicBool::new(false);
         pv.par_chunks_mut(k_n)
             .zip(be.par_iter_mut())
             .enumerate()
@@ -344,7 +347,11 @@ pub fn run(
                 let c = structural
                     .iter()
                     .fold(0, |acc, d| acc * radices[*d] + coords[*d]);
-                if observer.cancelled() {
+                // the observer is asked every 1,024 points; a stop skips every point after it
+                if i % 1024 == 0 && observer.cancelled() {
+                    stopped.store(true, Ordering::Relaxed);
+                }
+                if stopped.load(Ordering::Relaxed) {
                     return;
                 }
                 let e = &evals[c];
