@@ -266,6 +266,97 @@ fn std_normal() -> statrs::distribution::Normal {
     statrs::distribution::Normal::standard()
 }
 
+/// Horner's rule for the coefficients `c[0] + c[1]·r + … + c[7]·r⁷`.
+#[inline(always)]
+fn poly8(c: &[f64; 8], r: f64) -> f64 {
+    c.iter().rev().fold(0.0, |acc, k| acc * r + k)
+}
+
+/// Φ⁻¹(p), the standard normal quantile, by Wichura's algorithm AS 241 (PPND16, Applied
+/// Statistics 37(3), 1988, 477–484): rational approximations accurate to about 1 part in 10¹⁶
+/// (tested against 40-digit reference values from the far tails to the centre). About as cheap
+/// as a square root in the centre (|p − ½| ≤ 0.425, 85 % of draws), a logarithm and a square root
+/// in the tails. `p` must lie in (0, 1).
+#[inline(always)]
+// the constants as the algorithm publishes them (more digits than a double holds)
+#[allow(clippy::excessive_precision)]
+pub fn inverse_normal(p: f64) -> f64 {
+    const A: [f64; 8] = [
+        3.387_132_872_796_366_608,
+        1.331_416_678_917_843_774_5e2,
+        1.971_590_950_306_551_442_7e3,
+        1.373_169_376_550_946_112_5e4,
+        4.592_195_393_154_987_145_7e4,
+        6.726_577_092_700_870_085_3e4,
+        3.343_057_558_358_812_810_5e4,
+        2.509_080_928_730_122_672_7e3,
+    ];
+    const B: [f64; 8] = [
+        1.0,
+        4.231_333_070_160_091_125_2e1,
+        6.871_870_074_920_579_083e2,
+        5.394_196_021_424_751_107_7e3,
+        2.121_379_430_158_659_586_7e4,
+        3.930_789_580_009_271_061e4,
+        2.872_908_573_572_194_267_4e4,
+        5.226_495_278_852_854_561e3,
+    ];
+    const C: [f64; 8] = [
+        1.423_437_110_749_683_577_34,
+        4.630_337_846_156_545_295_9,
+        5.769_497_221_460_691_405_5,
+        3.647_848_324_763_204_605_04,
+        1.270_458_252_452_368_382_58,
+        2.417_807_251_774_506_117_7e-1,
+        2.272_384_498_926_918_458_33e-2,
+        7.745_450_142_783_414_076_4e-4,
+    ];
+    const D: [f64; 8] = [
+        1.0,
+        2.053_191_626_637_758_821_87,
+        1.676_384_830_183_803_849_4,
+        6.897_673_349_851_000_045_5e-1,
+        1.481_039_764_274_800_745_9e-1,
+        1.519_866_656_361_645_719_66e-2,
+        5.475_938_084_995_344_946e-4,
+        1.050_750_071_644_416_843_24e-9,
+    ];
+    const E: [f64; 8] = [
+        6.657_904_643_501_103_777_2,
+        5.463_784_911_164_114_369_9,
+        1.784_826_539_917_291_335_8,
+        2.965_605_718_285_048_912_3e-1,
+        2.653_218_952_657_612_309_3e-2,
+        1.242_660_947_388_078_438_6e-3,
+        2.711_555_568_743_487_578_15e-5,
+        2.010_334_399_292_288_132_65e-7,
+    ];
+    const F: [f64; 8] = [
+        1.0,
+        5.998_322_065_558_879_376_9e-1,
+        1.369_298_809_227_358_053_1e-1,
+        1.487_536_129_085_061_485_25e-2,
+        7.868_691_311_456_132_591e-4,
+        1.846_318_317_510_054_681_8e-5,
+        1.421_511_758_316_445_888_7e-7,
+        2.044_263_103_389_939_785_64e-15,
+    ];
+    let q = p - 0.5;
+    if q.abs() <= 0.425 {
+        let r = 0.180_625 - q * q;
+        return q * poly8(&A, r) / poly8(&B, r);
+    }
+    let r = (-(if q < 0.0 { p } else { 1.0 - p }).ln()).sqrt();
+    let x = if r <= 5.0 {
+        let r = r - 1.6;
+        poly8(&C, r) / poly8(&D, r)
+    } else {
+        let r = r - 5.0;
+        poly8(&E, r) / poly8(&F, r)
+    };
+    if q < 0.0 { -x } else { x }
+}
+
 impl Sampler {
     /// Prepares `d` for drawing.
     pub fn new(d: &Dist) -> Sampler {
@@ -326,7 +417,16 @@ impl Sampler {
                     max - ((1.0 - u) * (max - min) * (max - mode)).sqrt()
                 }
             }
-            _ => self.quantile_slow(u),
+            Sampler::Normal(mean, sd, fa, w) => {
+                mean + sd
+                    * inverse_normal(
+                        (fa + u * w).clamp(f64::MIN_POSITIVE, 1.0 - f64::EPSILON / 2.0),
+                    )
+            }
+            Sampler::Lognormal(mu, sigma) => (mu
+                + sigma * inverse_normal(u.clamp(f64::MIN_POSITIVE, 1.0 - f64::EPSILON / 2.0)))
+            .exp(),
+            Sampler::Beta(..) => self.quantile_slow(u),
         }
     }
 
@@ -335,21 +435,13 @@ impl Sampler {
     fn quantile_slow(&self, u: f64) -> f64 {
         use statrs::distribution::ContinuousCDF;
         match self {
-            Sampler::Fixed(_) | Sampler::Uniform(..) | Sampler::Triangular(..) => self.quantile(u),
             Sampler::Beta(min, width, b) => min + width * b.inverse_cdf(u.clamp(0.0, 1.0)),
-            Sampler::Normal(mean, sd, fa, w) => {
-                let p = (fa + u * w).clamp(1e-300, 1.0 - 1e-16);
-                mean + sd * std_normal().inverse_cdf(p)
-            }
-            Sampler::Lognormal(mu, sigma) => {
-                (mu + sigma * std_normal().inverse_cdf(u.clamp(1e-300, 1.0 - 1e-16))).exp()
-            }
+            _ => self.quantile(u),
         }
     }
 
     /// The smallest value a draw can take (−∞ when unbounded).
     pub fn lower_bound(&self) -> f64 {
-        use statrs::distribution::ContinuousCDF;
         match self {
             Sampler::Fixed(v) => *v,
             Sampler::Uniform(min, _) | Sampler::Triangular(min, ..) | Sampler::Beta(min, ..) => {
@@ -357,7 +449,7 @@ impl Sampler {
             }
             Sampler::Normal(mean, sd, fa, _) => {
                 if *fa > 0.0 {
-                    mean + sd * std_normal().inverse_cdf(*fa)
+                    mean + sd * inverse_normal(*fa)
                 } else {
                     f64::NEG_INFINITY
                 }
@@ -368,14 +460,13 @@ impl Sampler {
 
     /// The largest value a draw can take (+∞ when unbounded).
     pub fn upper_bound(&self) -> f64 {
-        use statrs::distribution::ContinuousCDF;
         match self {
             Sampler::Fixed(v) => *v,
             Sampler::Uniform(min, width) | Sampler::Beta(min, width, _) => min + width,
             Sampler::Triangular(_, _, max, _) => *max,
             Sampler::Normal(mean, sd, fa, w) => {
                 if fa + w < 1.0 {
-                    mean + sd * std_normal().inverse_cdf(fa + w)
+                    mean + sd * inverse_normal(fa + w)
                 } else {
                     f64::INFINITY
                 }
@@ -393,6 +484,56 @@ mod tests {
         let keys: Vec<String> = kv.iter().map(|(k, _)| k.to_string()).collect();
         let get = |k: &str| kv.iter().find(|(n, _)| *n == k).map(|(_, v)| *v);
         Dist::parse(dist, &get, &keys, &[])
+    }
+
+    #[test]
+    #[allow(clippy::excessive_precision)] // reference values with all their digits
+    fn the_inverse_normal_is_exact_to_double_precision_from_tail_to_tail() {
+        // (p, Φ⁻¹(p)) for the exact double p, computed with mpmath at 80 digits
+        let reference = [
+            (1e-300, -37.04709629936119923655),
+            (1e-100, -21.27345356096532429418),
+            (1e-20, -9.262340089798407579572),
+            (1e-10, -6.3613409024040561991),
+            (1e-05, -4.264890793922824610234),
+            (0.001, -3.090232306167813535358),
+            (0.02425, -1.972961051311884837603),
+            (0.1, -1.281551565544600435335),
+            (0.3, -0.5244005127080408159695),
+            (0.425, -0.1891184262727925184449),
+            (0.5, 0.0),
+            (0.6, 0.2533471031357997413247),
+            (0.925, 1.439531470938456229063),
+            (0.97575, 1.972961051311884959401),
+            (0.999, 3.090232306167813277758),
+            (0.99999, 4.264890793923840769948),
+            (0.9999999999, 6.361340889697421864155),
+            (0.9999999999999998, 8.125890664701906858508),
+        ];
+        for (p, x) in reference {
+            let got = inverse_normal(p);
+            let err = if x == 0.0 {
+                got.abs()
+            } else {
+                ((got - x) / x).abs()
+            };
+            assert!(
+                err < 1e-15,
+                "p = {p:e}: {got} against {x} (relative error {err:e})"
+            );
+        }
+        // symmetric, and increasing across the branch points 0.075 / 0.925 and r = 5
+        for p in [1e-12, 1e-7, 0.01, 0.2, 0.45] {
+            // 1 − p is rounded, so the two ends agree to the precision of 1 − p
+            let (lo, hi) = (inverse_normal(p), inverse_normal(1.0 - p));
+            assert!((lo + hi).abs() < 1e-4 * lo.abs(), "{p}: {lo} {hi}");
+        }
+        let mut last = f64::NEG_INFINITY;
+        for k in 1..100_000 {
+            let x = inverse_normal(k as f64 / 100_000.0);
+            assert!(x > last, "increasing at {k}");
+            last = x;
+        }
     }
 
     #[test]
