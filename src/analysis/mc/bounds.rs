@@ -34,43 +34,6 @@ pub struct SignBounds {
     pub(super) stretch_blocks: Vec<(usize, usize)>,
 }
 
-/// [`SignBounds::negatives`] with AVX2: the same arithmetic (separate multiplies and adds, in the
-/// same order), four years per instruction, the counts kept as lane masks subtracted.
-///
-/// # Safety
-/// The CPU must support AVX2.
-#[cfg(target_arch = "x86_64")]
-#[inline(always)]
-unsafe fn negatives_avx2(blocks: &[[[f64; 4]; 5]], pv: f64, s: f64) -> (usize, usize) {
-    use std::arch::x86_64::*;
-    // SAFETY: the caller guarantees AVX2; each load reads a whole `[f64; 4]`.
-    unsafe {
-        let (vpv, vs, zero) = (_mm256_set1_pd(pv), _mm256_set1_pd(s), _mm256_setzero_pd());
-        let (mut surely, mut maybe) = (_mm256_setzero_si256(), _mm256_setzero_si256());
-        for [lam, ls, l0, us, u0] in blocks {
-            let x = _mm256_mul_pd(_mm256_loadu_pd(lam.as_ptr()), vpv);
-            let lo = _mm256_add_pd(
-                _mm256_add_pd(x, _mm256_mul_pd(vs, _mm256_loadu_pd(ls.as_ptr()))),
-                _mm256_loadu_pd(l0.as_ptr()),
-            );
-            let hi = _mm256_add_pd(
-                _mm256_add_pd(x, _mm256_mul_pd(vs, _mm256_loadu_pd(us.as_ptr()))),
-                _mm256_loadu_pd(u0.as_ptr()),
-            );
-            // a true lane is all ones (−1): subtracting counts it
-            let lo = _mm256_cmp_pd::<_CMP_LT_OQ>(lo, zero);
-            let hi = _mm256_cmp_pd::<_CMP_LT_OQ>(hi, zero);
-            maybe = _mm256_sub_epi64(maybe, _mm256_castpd_si256(lo));
-            surely = _mm256_sub_epi64(surely, _mm256_castpd_si256(hi));
-        }
-        let mut out = [[0i64; 4]; 2];
-        _mm256_storeu_si256(out[0].as_mut_ptr().cast(), surely);
-        _mm256_storeu_si256(out[1].as_mut_ptr().cast(), maybe);
-        let sum = |v: [i64; 4]| (v[0] + v[1] + v[2] + v[3]) as usize;
-        (sum(out[0]), sum(out[1]))
-    }
-}
-
 /// What the bounds settle for four draws over four consecutive years ([`SignBounds::window`]).
 #[derive(Debug, Default, Clone, Copy)]
 pub struct Window {
@@ -82,71 +45,6 @@ pub struct Window {
     pub first_surely: u32,
     /// Bit q: the last year is not settled as ≥ 0 for draw q.
     pub last_maybe: u32,
-}
-
-/// [`Window`] as AVX2 registers: the counts as four `i64` lanes, the first and last years'
-/// tests as lane masks ([`window_masks_avx2`]).
-#[cfg(target_arch = "x86_64")]
-#[derive(Clone, Copy)]
-pub struct WindowMasks {
-    /// Per draw: years settled as < 0.
-    pub surely: std::arch::x86_64::__m256i,
-    /// Per draw: years not settled as ≥ 0.
-    pub maybe: std::arch::x86_64::__m256i,
-    /// All ones where the first year is settled as < 0.
-    pub first_surely: std::arch::x86_64::__m256d,
-    /// All ones where the last year is not settled as ≥ 0.
-    pub last_maybe: std::arch::x86_64::__m256d,
-}
-
-/// The window's tests for four draws (PVs `vpv`, success rates `vs`) over the four years of
-/// `rows` ([`SignBounds::window_rows`]), the arithmetic of [`SignBounds::sign`].
-///
-/// # Safety
-/// The CPU must support AVX2.
-#[cfg(target_arch = "x86_64")]
-#[inline(always)]
-pub unsafe fn window_masks_avx2(
-    rows: &[[f64; 4]; 5],
-    vpv: std::arch::x86_64::__m256d,
-    vs: std::arch::x86_64::__m256d,
-) -> WindowMasks {
-    use std::arch::x86_64::*;
-    // SAFETY: the caller guarantees AVX2; only register arithmetic.
-    unsafe {
-        let zero = _mm256_setzero_pd();
-        let [lam, ls, l0, us, u0] = rows;
-        let (mut surely, mut maybe) = (_mm256_setzero_si256(), _mm256_setzero_si256());
-        let (mut first_surely, mut last_maybe) = (zero, zero);
-        for y in 0..4 {
-            let x = _mm256_mul_pd(_mm256_set1_pd(lam[y]), vpv);
-            let lo = _mm256_add_pd(
-                _mm256_add_pd(x, _mm256_mul_pd(vs, _mm256_set1_pd(ls[y]))),
-                _mm256_set1_pd(l0[y]),
-            );
-            let hi = _mm256_add_pd(
-                _mm256_add_pd(x, _mm256_mul_pd(vs, _mm256_set1_pd(us[y]))),
-                _mm256_set1_pd(u0[y]),
-            );
-            let lo = _mm256_cmp_pd::<_CMP_LT_OQ>(lo, zero);
-            let hi = _mm256_cmp_pd::<_CMP_LT_OQ>(hi, zero);
-            if y == 0 {
-                first_surely = hi;
-            }
-            if y == 3 {
-                last_maybe = lo;
-            }
-            // a true lane is all ones (−1): subtracting counts it
-            maybe = _mm256_sub_epi64(maybe, _mm256_castpd_si256(lo));
-            surely = _mm256_sub_epi64(surely, _mm256_castpd_si256(hi));
-        }
-        WindowMasks {
-            surely,
-            maybe,
-            first_surely,
-            last_maybe,
-        }
-    }
 }
 
 /// The widening of the bounds, relative to the sum of the absolute terms.
@@ -221,7 +119,7 @@ impl SignBounds {
         if AVX {
             // SAFETY: AVX is true only inside the engine's AVX2 path, entered after detecting
             // AVX2; every load reads one whole `[f64; 4]`.
-            return unsafe { negatives_avx2(blocks, pv, s) };
+            return unsafe { super::simd::avx2::negatives(blocks, pv, s) };
         }
         let (mut surely, mut maybe) = (0, 0);
         for [lam, ls, l0, us, u0] in blocks {

@@ -14,6 +14,7 @@ use rayon::prelude::*;
 use super::plan::{InterventionPlan, LANES, Plan};
 use super::rng::{self, Rng4};
 use super::search::*;
+pub use super::simd::Isa;
 
 /// Draws per chunk (the unit of seeding and of parallel work).
 pub const CHUNK: usize = 2048;
@@ -195,50 +196,6 @@ fn dot4_scalar(x: [&[f64]; 4], r: [&[f64]; 4]) -> [f64; 4] {
     ]
 }
 
-/// [`dot4_scalar`] with AVX2: eight independent accumulator vectors keep both add pipes busy.
-/// Same lanes, same order, separate multiplies and adds: bit-identical with the scalar form.
-///
-/// # Safety
-/// The CPU must support AVX2, and every row must be at least as long as `x`, whose length is a
-/// multiple of 4.
-#[cfg(target_arch = "x86_64")]
-#[inline(always)]
-unsafe fn dot4_avx2(x: [&[f64]; 4], r: [&[f64]; 4]) -> [f64; 4] {
-    use std::arch::x86_64::*;
-    let w = x[0].len();
-    // SAFETY: the caller guarantees AVX2 and row lengths ≥ w; every load reads c..c+8 < w.
-    unsafe {
-        let mut lo = [_mm256_setzero_pd(); 4];
-        let mut hi = [_mm256_setzero_pd(); 4];
-        let mut c = 0;
-        while c + LANES <= w {
-            for j in 0..4 {
-                let xl = _mm256_loadu_pd(x[j].as_ptr().add(c));
-                let xh = _mm256_loadu_pd(x[j].as_ptr().add(c + 4));
-                let rl = _mm256_loadu_pd(r[j].as_ptr().add(c));
-                let rh = _mm256_loadu_pd(r[j].as_ptr().add(c + 4));
-                lo[j] = _mm256_add_pd(lo[j], _mm256_mul_pd(xl, rl));
-                hi[j] = _mm256_add_pd(hi[j], _mm256_mul_pd(xh, rh));
-            }
-            c += LANES;
-        }
-        if c + 4 <= w {
-            for j in 0..4 {
-                let xl = _mm256_loadu_pd(x[j].as_ptr().add(c));
-                let rl = _mm256_loadu_pd(r[j].as_ptr().add(c));
-                lo[j] = _mm256_add_pd(lo[j], _mm256_mul_pd(xl, rl));
-            }
-        }
-        let mut out = [0.0; 4];
-        for j in 0..4 {
-            let mut a = [0.0f64; 4];
-            _mm256_storeu_pd(a.as_mut_ptr(), _mm256_add_pd(lo[j], hi[j]));
-            out[j] = (a[0] + a[1]) + (a[2] + a[3]);
-        }
-        out
-    }
-}
-
 /// Four dot products, with AVX2 when `AVX`.
 #[inline(always)]
 pub(super) fn dot4<const AVX: bool>(x: [&[f64]; 4], r: [&[f64]; 4]) -> [f64; 4] {
@@ -251,7 +208,7 @@ pub(super) fn dot4<const AVX: bool>(x: [&[f64]; 4], r: [&[f64]; 4]) -> [f64; 4] 
         );
         // SAFETY: AVX is true only inside `run_chunk_avx2`, entered after detecting AVX2; the
         // lengths are checked just above.
-        return unsafe { dot4_avx2(x, r) };
+        return unsafe { super::simd::avx2::dot4(x, r) };
     }
     dot4_scalar(x, r)
 }
@@ -386,39 +343,9 @@ fn run_chunk_avx2(plan: &Plan, seed: u64, d: &Draws, job: Job<'_>) -> ChunkStats
     run_chunk_generic::<true>(plan, seed, d, job)
 }
 
-/// The instruction set of the inner loops, chosen once per run: AVX2 where the CPU has it, else
-/// plain scalar code. Only the instructions differ — the arithmetic (separate multiplies and
-/// adds, a fixed summation order) is the same, so both give bit-identical results (tested on
-/// every shipped scenario and the benchmark workloads).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Isa {
-    avx2: bool,
-}
-
-impl Isa {
-    /// The best the CPU supports.
-    pub fn detect() -> Isa {
-        #[cfg(target_arch = "x86_64")]
-        if std::arch::is_x86_feature_detected!("avx2") {
-            return Isa { avx2: true };
-        }
-        Isa { avx2: false }
-    }
-
-    /// Scalar code only.
-    pub fn scalar() -> Isa {
-        Isa { avx2: false }
-    }
-
-    /// True when the AVX2 paths run.
-    pub fn avx2(self) -> bool {
-        self.avx2
-    }
-}
-
 fn run_chunk(plan: &Plan, seed: u64, d: &Draws, job: Job<'_>, isa: Isa) -> ChunkStats {
     #[cfg(target_arch = "x86_64")]
-    if isa.avx2 {
+    if isa.avx2() {
         // SAFETY: an `Isa` with `avx2` is only made by `Isa::detect`, after the CPU reported
         // AVX2.
         return unsafe { run_chunk_avx2(plan, seed, d, job) };

@@ -8,6 +8,7 @@ pub mod plan;
 mod result;
 mod rng;
 mod search;
+mod simd;
 pub mod stats;
 mod summary;
 

@@ -61,47 +61,15 @@ impl Rng4 {
         }
     }
 
-    /// [`Rng4::fill_scalar`] with AVX2: the four lanes in one register.
+    /// [`Rng4::fill_scalar`] with AVX2 ([`super::simd::avx2::xoshiro4_fill`]).
     ///
     /// # Safety
     /// The CPU must support AVX2.
     #[cfg(target_arch = "x86_64")]
-    #[target_feature(enable = "avx2")]
+    #[inline(always)]
     pub(super) unsafe fn fill_avx2(&mut self, out: &mut [f64]) {
-        use std::arch::x86_64::*;
-        // SAFETY: AVX2 is guaranteed by the caller; loads and stores are unaligned and stay
-        // inside `self.s` (4 × 4 u64) and each 4-element `quad` of `out`.
-        unsafe {
-            let load = |w: &[u64; 4]| _mm256_loadu_si256(w.as_ptr().cast());
-            let (mut s0, mut s1, mut s2, mut s3) = (
-                load(&self.s[0]),
-                load(&self.s[1]),
-                load(&self.s[2]),
-                load(&self.s[3]),
-            );
-            let one = _mm256_set1_epi64x(ONE as i64);
-            let shift = _mm256_set1_pd(SHIFT);
-            for quad in out.chunks_exact_mut(4) {
-                let sum = _mm256_add_epi64(s0, s3);
-                let rot = _mm256_or_si256(_mm256_slli_epi64(sum, 23), _mm256_srli_epi64(sum, 41));
-                let r = _mm256_add_epi64(rot, s0);
-                let t = _mm256_slli_epi64(s1, 17);
-                s2 = _mm256_xor_si256(s2, s0);
-                s3 = _mm256_xor_si256(s3, s1);
-                s1 = _mm256_xor_si256(s1, s2);
-                s0 = _mm256_xor_si256(s0, s3);
-                s2 = _mm256_xor_si256(s2, t);
-                s3 = _mm256_or_si256(_mm256_slli_epi64(s3, 45), _mm256_srli_epi64(s3, 19));
-                let m = _mm256_or_si256(_mm256_srli_epi64(r, 12), one);
-                let u = _mm256_sub_pd(_mm256_castsi256_pd(m), shift);
-                _mm256_storeu_pd(quad.as_mut_ptr(), u);
-            }
-            let store = |w: &mut [u64; 4], v| _mm256_storeu_si256(w.as_mut_ptr().cast(), v);
-            store(&mut self.s[0], s0);
-            store(&mut self.s[1], s1);
-            store(&mut self.s[2], s2);
-            store(&mut self.s[3], s3);
-        }
+        // SAFETY: the caller guarantees AVX2.
+        unsafe { super::simd::avx2::xoshiro4_fill(&mut self.s, out, ONE, SHIFT) }
     }
 
     /// Fills `out` (length a multiple of 4), with AVX2 when `AVX` (detected by the caller).

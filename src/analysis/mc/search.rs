@@ -238,7 +238,7 @@ pub(super) fn search<const AVX: bool>(
                     // SAFETY: AVX is true only inside `run_chunk_avx2`, entered after detecting
                     // AVX2.
                     (n_open, n_rest) = unsafe {
-                        window_step_avx2(
+                        super::simd::avx2::window_step(
                             &w,
                             pvs,
                             ss,
@@ -380,113 +380,10 @@ pub(super) fn search<const AVX: bool>(
 /// and whether the window starts the stretch or ends the horizon.
 #[cfg(target_arch = "x86_64")]
 pub(super) struct WindowStep {
-    rows: [[f64; 4]; 5],
-    base: usize,
-    m: usize,
-    all: usize,
-    first: bool,
-    last: bool,
-}
-
-/// For each 4-bit mask: the positions of its set bits, in order (then zeros).
-#[cfg(target_arch = "x86_64")]
-pub(super) const SET_BITS: [[u64; 4]; 16] = {
-    let mut t = [[0u64; 4]; 16];
-    let mut m = 0;
-    while m < 16 {
-        let (mut q, mut n) = (0, 0);
-        while q < 4 {
-            if m >> q & 1 == 1 {
-                t[m][n] = q as u64;
-                n += 1;
-            }
-            q += 1;
-        }
-        m += 1;
-    }
-    t
-};
-
-/// [`search`]'s window step for the draws of a block with AVX2, four draws per register and
-/// the bookkeeping in registers too: the same results as the scalar loop in [`search`] (the
-/// count interval `lo`/`hi` and a first break-even index for every draw; the open draws, then
-/// the draws the window says nothing about, listed in order). Returns how many of each.
-///
-/// # Safety
-/// The CPU must support AVX2.
-#[cfg(target_arch = "x86_64")]
-#[inline(always)]
-pub(super) unsafe fn window_step_avx2(
-    w: &WindowStep,
-    pvs: &[f64; BLOCK],
-    ss: &[f64; BLOCK],
-    (lo, hi, be_index): (&mut [usize; BLOCK], &mut [usize; BLOCK], &mut [u8; BLOCK]),
-    open: &mut [usize; BLOCK],
-    rest: &mut [usize; BLOCK],
-) -> (usize, usize) {
-    use std::arch::x86_64::*;
-    let (mut n_open, mut n_rest) = (0, 0);
-    // SAFETY: the caller guarantees AVX2; every load and store reads or writes four whole
-    // elements inside the arrays: i0 + 4 ≤ BLOCK, and n_open, n_rest ≤ i0 (at most one entry
-    // per earlier draw), so the four indices stored at n_open or n_rest end by i0 + 4 (those
-    // past the mask's count are overwritten later or ignored); usize is u64 here.
-    unsafe {
-        let ones = _mm256_set1_epi64x(-1);
-        let base = _mm256_set1_epi64x(w.base as i64);
-        let all = _mm256_set1_epi64x(w.all as i64);
-        let m = _mm256_set1_epi64x(w.m as i64);
-        let none = _mm256_set1_epi64x(i64::from(NONE));
-        // low byte of each 64-bit lane, after the lanes' low halves are gathered
-        let low_halves = _mm256_setr_epi32(0, 2, 4, 6, 0, 2, 4, 6);
-        let low_bytes = _mm_setr_epi8(0, 4, 8, 12, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1);
-        for i0 in (0..BLOCK).step_by(4) {
-            let vpv = _mm256_loadu_pd(pvs.as_ptr().add(i0));
-            let vs = _mm256_loadu_pd(ss.as_ptr().add(i0));
-            let win = super::plan::window_masks_avx2(&w.rows, vpv, vs);
-            let vlo = _mm256_add_epi64(base, win.surely);
-            let vhi = _mm256_add_epi64(base, win.maybe);
-            _mm256_storeu_si256(lo.as_mut_ptr().add(i0).cast(), vlo);
-            _mm256_storeu_si256(hi.as_mut_ptr().add(i0).cast(), vhi);
-            // NONE when every year of the stretch is negative, else m + lo
-            let b =
-                _mm256_blendv_epi8(_mm256_add_epi64(m, vlo), none, _mm256_cmpeq_epi64(vlo, all));
-            let b = _mm256_castsi256_si128(_mm256_permutevar8x32_epi32(b, low_halves));
-            let b = _mm_cvtsi128_si32(_mm_shuffle_epi8(b, low_bytes)) as u32;
-            be_index[i0..i0 + 4].copy_from_slice(&b.to_le_bytes());
-            // every year before the window < 0, every year after it ≥ 0
-            let first_ok = if w.first {
-                ones
-            } else {
-                _mm256_castpd_si256(win.first_surely)
-            };
-            let last_ok = if w.last {
-                ones
-            } else {
-                _mm256_andnot_si256(_mm256_castpd_si256(win.last_maybe), ones)
-            };
-            let edges = _mm256_and_si256(first_ok, last_ok);
-            let positive = if w.m == 0 {
-                ones
-            } else {
-                _mm256_cmpgt_epi64(vlo, _mm256_setzero_si256())
-            };
-            let settled = _mm256_and_si256(
-                edges,
-                _mm256_and_si256(_mm256_cmpeq_epi64(vlo, vhi), positive),
-            );
-            let to_open =
-                _mm256_movemask_pd(_mm256_castsi256_pd(_mm256_andnot_si256(settled, edges)))
-                    as usize;
-            let to_rest = !(_mm256_movemask_pd(_mm256_castsi256_pd(edges)) as usize) & 0xF;
-            let at = _mm256_set1_epi64x(i0 as i64);
-            let list = |mask: usize| {
-                _mm256_add_epi64(at, _mm256_loadu_si256(SET_BITS[mask].as_ptr().cast()))
-            };
-            _mm256_storeu_si256(open.as_mut_ptr().add(n_open).cast(), list(to_open));
-            n_open += to_open.count_ones() as usize;
-            _mm256_storeu_si256(rest.as_mut_ptr().add(n_rest).cast(), list(to_rest));
-            n_rest += to_rest.count_ones() as usize;
-        }
-    }
-    (n_open, n_rest)
+    pub(super) rows: [[f64; 4]; 5],
+    pub(super) base: usize,
+    pub(super) m: usize,
+    pub(super) all: usize,
+    pub(super) first: bool,
+    pub(super) last: bool,
 }
