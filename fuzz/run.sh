@@ -18,7 +18,7 @@ find tests/corpus/knowledge -type f -name '*.csv' | while read -r f; do
   cp "$f" "fuzz/corpus/table/$(basename "$(dirname "$f")")-$(basename "$f")"
 done
 cp scenarios/*.toml fuzz/corpus/scenario/
-find tests/corpus/scenarios -maxdepth 1 -type f -name '*.toml' -exec cp {} fuzz/corpus/scenario/ \;
+find tests/corpus/scenarios -maxdepth 2 -type f -name '*.toml' -exec cp {} fuzz/corpus/scenario/ \;
 i=0
 for f in target_groups success_goals items consequences prices price_index parameters effect_studies; do
   { printf "\\$(printf '%03o' "$i")"; cat "knowledge/$f.csv"; } > "fuzz/corpus/knowledge/$f"
