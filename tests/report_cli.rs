@@ -336,3 +336,53 @@ fn a_second_report_into_the_same_folder_waits_its_turn_by_refusing() {
     report("scenarios/cti.toml", "500", &out).assert().success();
     assert!(out.join("index.html").is_file());
 }
+
+/// With more than six interventions the prioritisation is the ranking: the page names the best
+/// ranked and shows the ranking table, not the table of every pair, which stays in the CSV.
+#[test]
+fn many_interventions_are_ranked_and_their_pairs_go_to_the_tables() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut text = String::from("[settings]\nprice_year = 2024\n");
+    for i in 0..8 {
+        text += &format!(
+            "\n[[intervention]]\nid = \"iv{i}\"\nstart_year = 2024\nyears = 1\nparticipants = [10]\n\
+             success_rate = 0.2\ncosts = {{ kommune = [{}] }}\nresult_period = [2024, 2030]\n\n\
+             [[intervention.consequence]]\nitem = \"egen\"\nname = \"Egen\"\narea = \"brugerdefineret\"\n\
+             unit = \"dage\"\nkind = \"expenditure\"\nvalues = [-10, -10]\nfade = false\n\
+             prices = {{ kommune = 1000 }}\n\n[intervention.uncertainty]\n\
+             success_rate = {{ dist = \"uniform\", min = 0.1, max = 0.3 }}\n",
+            10_000 + 1_000 * i
+        );
+    }
+    let file = dir.path().join("many.toml");
+    std::fs::write(&file, text).expect("scenario");
+    let out = dir.path().join("many");
+    report(&file.to_string_lossy(), "500", &out)
+        .assert()
+        .success();
+    let html = std::fs::read_to_string(out.join("index.html")).expect("index.html");
+    assert!(
+        html.contains("Rangordning (i alt, tusinde kr.)"),
+        "the ranking"
+    );
+    assert!(
+        html.contains("Bedst rangeret: <b>iv0</b>"),
+        "iv0 costs least"
+    );
+    assert!(!html.contains("iv0 mod iv1"), "no sentence per pair");
+    assert!(
+        html.contains("tables/comparison.csv"),
+        "the pairs are in the tables"
+    );
+    let pairs = std::fs::read_to_string(out.join("tables/comparison.csv")).expect("pairs");
+    assert_eq!(pairs.lines().count(), 1 + 8 * 7 / 2);
+    let ranking = std::fs::read_to_string(out.join("tables/ranking.csv")).expect("ranking");
+    assert!(
+        ranking
+            .lines()
+            .nth(1)
+            .expect("a row")
+            .starts_with("I alt,iv0,"),
+        "{ranking}"
+    );
+}

@@ -58,6 +58,8 @@ fn compare_text(sc: &Scenario, c: &Comparison, lang: Lang) -> String {
     for p in &c.pairs {
         out += &format!("  {}\n", view::pair_sentence(p, lang));
     }
+    out += "\n";
+    out += &super::titled_text(&view::ranking(c, crate::model::TOTAL, lang), lang);
     out += &format!("\n{}\n", view::portfolio(&c.portfolio, lang));
     out += &format!("{}\n", words::summed_minimums(lang));
     out += &view::budget_years(&c.portfolio.by_year, lang).to_text(lang);

@@ -230,6 +230,7 @@ pub fn compare(
             });
         }
     }
+    let ranking = rank(&plan, &d, &results);
     // portfolio
     let keys = &plan.ivs[0].keys;
     let tail = 0.5 * (1.0 - opt.interval);
@@ -311,10 +312,65 @@ pub fn compare(
     };
     Ok(Comparison {
         pairs,
+        ranking,
         portfolio,
         interventions: results,
         provenance: stamp,
     })
+}
+
+/// Per key, the interventions by expected rank: in every draw they are placed by PV (ties share
+/// their places and, at the top, the win), one pass over the stored draws per key.
+fn rank(plan: &Plan, d: &Draws, results: &[McResult]) -> Keyed<Vec<Ranked>> {
+    let m = plan.ivs.len();
+    let keys = &plan.ivs[0].keys;
+    let per_key: Vec<(String, Vec<Ranked>)> = keys
+        .par_iter()
+        .enumerate()
+        .map(|(k, key)| {
+            let (mut wins, mut ranks) = (vec![0.0f64; m], vec![0.0f64; m]);
+            let mut v: Vec<(f64, usize)> = vec![(0.0, 0); m];
+            for i in 0..d.n {
+                for (j, slot) in v.iter_mut().enumerate() {
+                    let pv = plan.ivs[j].centre[k] + f64::from(d.residuals(d.offsets[j] + k)[i]);
+                    *slot = (pv, j);
+                }
+                v.sort_unstable_by(|a, b| b.0.total_cmp(&a.0));
+                // groups of equal PVs take the mean of their places
+                let mut at = 0;
+                while at < m {
+                    let mut end = at + 1;
+                    while end < m && v[end].0 == v[at].0 {
+                        end += 1;
+                    }
+                    let place = (at + 1 + end) as f64 / 2.0;
+                    for &(_, j) in &v[at..end] {
+                        ranks[j] += place;
+                        if at == 0 {
+                            wins[j] += 1.0 / (end - at) as f64;
+                        }
+                    }
+                    at = end;
+                }
+            }
+            let n = d.n.max(1) as f64;
+            let mut list: Vec<Ranked> = (0..m)
+                .map(|j| {
+                    let s = &results[j].pv.0[k].1;
+                    Ranked {
+                        id: plan.ivs[j].id.clone(),
+                        p_best: wins[j] / n,
+                        expected_rank: ranks[j] / n,
+                        mean: s.mean,
+                        interval: s.interval,
+                    }
+                })
+                .collect();
+            list.sort_by(|a, b| a.expected_rank.total_cmp(&b.expected_rank));
+            (key.clone(), list)
+        })
+        .collect();
+    Keyed(per_key)
 }
 
 #[cfg(test)]

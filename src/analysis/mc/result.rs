@@ -251,11 +251,29 @@ pub struct Portfolio {
     pub warnings: Vec<crate::scenario::Warning>,
 }
 
+/// One intervention's place among all of them, for one key.
+#[derive(Debug, Clone, Serialize)]
+pub struct Ranked {
+    /// Intervention id.
+    pub id: String,
+    /// The share of draws in which it has the highest PV (draws with a tie at the top are shared
+    /// among the tied).
+    pub p_best: f64,
+    /// Its mean rank over the draws (1 = highest PV; ties take the mean of their places).
+    pub expected_rank: f64,
+    /// Mean PV.
+    pub mean: f64,
+    /// The central interval of its PV.
+    pub interval: [f64; 2],
+}
+
 /// `soem compare`: pairs, portfolio and every intervention's own result.
 #[derive(Debug, Clone, Serialize)]
 pub struct Comparison {
     /// Every pair (a before b in file order).
     pub pairs: Vec<PairResult>,
+    /// Per key: the interventions ranked by their expected rank over the joint draws.
+    pub ranking: Keyed<Vec<Ranked>>,
     /// The portfolio.
     pub portfolio: Portfolio,
     /// Each intervention's Monte Carlo result (from the same joint draws).

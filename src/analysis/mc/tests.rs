@@ -244,6 +244,44 @@ fn an_intervention_compared_with_itself() {
     assert_eq!(p.interval_overlap, Some(i));
     // the portfolio of two identical interventions is twice one of them
     assert!((c.portfolio.low - 2.0 * i[0]).abs() < 1e-6 * i[0].abs().max(1.0) + 1.0);
+    // tied in every draw: the win and the places are shared
+    for (_, list) in &c.ranking.0 {
+        for r in list {
+            assert_eq!((r.p_best, r.expected_rank), (0.5, 1.5), "{}", r.id);
+        }
+    }
+}
+
+#[test]
+fn the_ranking_agrees_with_the_pairs_and_sums_up() {
+    // three interventions: b and c are independent copies of a, c with double the costs
+    let one = with_uncertainty("success_rate = { dist = \"uniform\", min = 0.1, max = 0.5 }");
+    let iv = &one[one.find("[[intervention]]").unwrap()..];
+    let b = iv.replace("id = \"a\"", "id = \"b\"\nindependent = true");
+    let c3 = iv
+        .replace("id = \"a\"", "id = \"c\"\nindependent = true")
+        .replace("kommune = [20000]", "kommune = [40000]");
+    let sc = parse(&format!("{one}{b}{c3}"));
+    let c = compare(&sc, "kb", &opt(40_000, 3), &crate::observer::Quiet).unwrap();
+    let total = c.ranking.get("total").expect("total");
+    assert_eq!(total.len(), 3);
+    // the win is shared out whole, and the places are 1 + 2 + 3 in every draw
+    let wins: f64 = total.iter().map(|r| r.p_best).sum();
+    let places: f64 = total.iter().map(|r| r.expected_rank).sum();
+    assert!((wins - 1.0).abs() < 1e-12 && (places - 6.0).abs() < 1e-9);
+    // c costs 20.000 more in every draw: it comes last more often than not
+    assert_eq!(total[2].id, "c");
+    // with two of them, P(best) of a is P(a > b) of the pair
+    let two = parse(&format!("{one}{b}"));
+    let c2 = compare(&two, "kb", &opt(40_000, 3), &crate::observer::Quiet).unwrap();
+    let r = c2.ranking.get("total").expect("total");
+    let a = r.iter().find(|x| x.id == "a").expect("a");
+    assert!((a.p_best - c2.pairs[0].p_a_better).abs() < 1e-12);
+    assert!((a.expected_rank - (2.0 - a.p_best)).abs() < 1e-12);
+    assert_eq!(
+        a.mean,
+        c2.interventions[0].pv.get("total").expect("pv").mean
+    );
 }
 
 #[test]

@@ -206,6 +206,40 @@ pub fn tables(s: &Summary, lang: Lang) -> Vec<Table> {
         }
         out.push(t);
     }
+    if let Some(c) = &s.comparison {
+        let mut t = Table::new(
+            "ranking",
+            columns(&[
+                (l("Aktør", "Actor"), Kind::Text),
+                (l("Indsats", "Intervention"), Kind::Text),
+                (l("P(bedst)", "P(best)"), Kind::Share(1)),
+                (l("Forventet plads", "Expected rank"), Kind::Number(2)),
+                (l("Middel (kr.)", "Mean (kr.)"), Kind::Kroner),
+                (
+                    l("Interval, lav (kr.)", "Interval, low (kr.)"),
+                    Kind::Kroner,
+                ),
+                (
+                    l("Interval, høj (kr.)", "Interval, high (kr.)"),
+                    Kind::Kroner,
+                ),
+            ]),
+        );
+        for (k, list) in &c.ranking.0 {
+            for r in list {
+                t.push(vec![
+                    Cell::Text(words::actor(k, lang)),
+                    Cell::text(&r.id),
+                    Cell::Num(r.p_best),
+                    Cell::Num(r.expected_rank),
+                    Cell::Num(r.mean),
+                    Cell::Num(r.interval[0]),
+                    Cell::Num(r.interval[1]),
+                ]);
+            }
+        }
+        out.push(t);
+    }
     out.push(logbook(s, lang));
     out
 }
@@ -325,6 +359,16 @@ pub fn knowledge_rows(s: &Summary, lang: Lang) -> Table {
     t
 }
 
+/// With more interventions than this, the prioritisation is shown as the ranking (with the risk
+/// of a wrong choice against the next one) and the table of every pair goes to the workbook and
+/// CSV only: six interventions make 15 pairs, sixty make 1,770.
+pub const PAIRS_SHOWN_UP_TO: usize = 6;
+
+/// Whether the page shows every pair of the comparison (see [`PAIRS_SHOWN_UP_TO`]).
+pub fn shows_pairs(c: &crate::analysis::mc::Comparison) -> bool {
+    c.interventions.len() <= PAIRS_SHOWN_UP_TO
+}
+
 /// One line of the answer: runs of text, each bold or not.
 pub type Line = Vec<(String, bool)>;
 
@@ -402,6 +446,30 @@ pub fn answer(s: &Summary, purpose: Purpose, interval: f64, lang: Lang) -> Vec<L
     }
     if let Some(cmp) = &s.comparison
         && purpose.shows(Purpose::Prioritisation)
+        && !shows_pairs(cmp)
+    {
+        // many interventions: the best by the ranking, and the risk against the runner-up
+        let ranking = super::mc::ranking(cmp, TOTAL, lang);
+        if let (Some(best), Some(list)) = (ranking.rows.first(), cmp.ranking.get(TOTAL)) {
+            out.push(vec![
+                plain(format!("{} ", l("Bedst rangeret:", "Ranked best:"))),
+                bold(list[0].id.clone()),
+                plain(format!(
+                    " ({} {}); {} {}.",
+                    l("bedst i", "best in"),
+                    pct(list[0].p_best, 0, lang),
+                    l(
+                        "risiko for forkert valg mod den næste:",
+                        "risk of the wrong choice against the next:"
+                    ),
+                    best[5].show(crate::present::table::Kind::Share(0), lang)
+                )),
+            ]);
+        }
+    }
+    if let Some(cmp) = &s.comparison
+        && purpose.shows(Purpose::Prioritisation)
+        && shows_pairs(cmp)
     {
         for p in &cmp.pairs {
             out.push(vec![

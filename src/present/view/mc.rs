@@ -156,6 +156,60 @@ pub fn pairs(c: &Comparison, lang: Lang) -> Table {
     t
 }
 
+/// The interventions ranked on one key's PV (thousands of kroner): the chance of being the best,
+/// the expected place, mean and interval, and the risk of choosing it over the next one down.
+pub fn ranking(c: &Comparison, key: &str, lang: Lang) -> Table {
+    let mut t = Table::new(
+        "ranking",
+        vec![
+            Column::new(lang.t("Indsats", "Intervention"), Kind::Text),
+            Column::new(lang.t("P(bedst)", "P(best)"), Kind::Share(1)),
+            Column::new(lang.t("Forventet plads", "Expected rank"), Kind::Number(2)),
+            Column::new(lang.t("Middel", "Mean"), Kind::Thousands),
+            Column::new(lang.t("Interval", "Interval"), Kind::Figure),
+            Column::new(
+                lang.t(
+                    "Risiko for forkert valg mod næste",
+                    "Risk of the wrong choice vs the next",
+                ),
+                Kind::Share(1),
+            ),
+        ],
+    )
+    .titled(format!(
+        "{} ({}, {})",
+        lang.t("Rangordning", "Ranking"),
+        words::actor(key, lang).to_lowercase(),
+        lang.t("tusinde kr.", "thousand kr.")
+    ));
+    let Some(list) = c.ranking.get(key) else {
+        return t;
+    };
+    for (i, r) in list.iter().enumerate() {
+        // P(the next one down beats this one), from the pair of the two
+        let risk = list.get(i + 1).and_then(|next| {
+            c.pairs.iter().find_map(|p| {
+                if p.a == r.id && p.b == next.id {
+                    Some(1.0 - p.p_a_better)
+                } else if p.b == r.id && p.a == next.id {
+                    Some(p.p_a_better)
+                } else {
+                    None
+                }
+            })
+        });
+        t.push(vec![
+            Cell::text(&r.id),
+            Cell::Num(r.p_best),
+            Cell::Num(r.expected_rank),
+            Cell::Num(r.mean),
+            Cell::Text(interval_thousands(r.interval, lang)),
+            Cell::or(risk, "–"),
+        ]);
+    }
+    t
+}
+
 /// The portfolio's minimum beside the sum of the individual minimums.
 pub fn portfolio(pf: &Portfolio, lang: Lang) -> String {
     format!(
