@@ -83,7 +83,8 @@ pub fn analyse(
         seed,
         interval: sc.monte_carlo.interval,
         confidence: Some(0.8),
-        by_year: true,
+        // budget years: a single intervention's own, or the portfolio's (summed in the engine)
+        by_year: sc.interventions.len() < 2,
     };
     let (mc, comparison) = if sc.interventions.len() >= 2 {
         let c = crate::analysis::mc::compare(sc, &kb.hash, &mc_opt, observer)?;

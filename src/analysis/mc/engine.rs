@@ -29,8 +29,11 @@ pub const MAX_PATTERN_KEYS: usize = 10;
 /// What to compute besides PV and break-even year.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Outputs {
-    /// Undiscounted net per key and horizon year (budget years).
+    /// Undiscounted net per key and horizon year (budget years), per intervention.
     pub by_year: bool,
+    /// The same summed over the interventions, per key and calendar year, for the years
+    /// `(first, count)`: a portfolio's budget years without keeping every intervention's.
+    pub portfolio_years: Option<(i32, usize)>,
 }
 
 /// The raw draws of a run.
@@ -53,6 +56,12 @@ pub struct Draws {
     pub year_offsets: Vec<usize>,
     /// Undiscounted net per key and year, `[draw][year_row]` (empty unless asked for).
     pub by_year: Vec<f32>,
+    /// The first calendar year and the number of years of `portfolio`.
+    pub portfolio_years: (i32, usize),
+    /// Per draw, key and calendar year the interventions' undiscounted net summed (in `f64`, in
+    /// intervention order, of each one's `f32` value), `[draw][key × years + year]` (empty unless
+    /// asked for).
+    pub portfolio: Vec<f32>,
     /// Σ residual per row entry.
     pub sum: Vec<f64>,
     /// Σ residual² per row entry.
@@ -246,6 +255,7 @@ struct Job<'a> {
     residual: Vec<&'a mut [f32]>,
     break_even: Vec<&'a mut [u8]>,
     by_year: &'a mut [f32],
+    portfolio: &'a mut [f32],
 }
 
 #[inline(always)]
@@ -266,6 +276,13 @@ fn run_chunk_generic<const AVX: bool>(
         .collect();
     let mut patterns = [0usize; BLOCK];
     let mut st = ChunkStats::empty(plan, d.row);
+    let (first_year, years) = d.portfolio_years;
+    let portfolio_row = if job.portfolio.is_empty() {
+        0
+    } else {
+        plan.ivs[0].keys.len() * years
+    };
+    let mut sums = vec![0.0f64; BLOCK * portfolio_row];
     // success rates per intervention and draw of a block; one key's PVs and break-evens
     let mut ss = vec![[0.0; BLOCK]; plan.ivs.len()];
     let (mut pv, mut be_index) = ([0.0; BLOCK], [0u8; BLOCK]);
@@ -323,13 +340,30 @@ fn run_chunk_generic<const AVX: bool>(
                     *c += 1;
                 }
             }
-            if d.year_row > 0 {
+            if d.year_row > 0 || portfolio_row > 0 {
+                let shift = (p.start_year - first_year) as usize;
                 for i in 0..nb {
-                    let base = (b0 + i) * d.year_row + d.year_offsets[j];
                     let x = &x_block[i * w..(i + 1) * w];
                     for r in 0..p.keys.len() * p.horizon {
-                        job.by_year[base + r] = dot(x, &p.net_rows[r * w..(r + 1) * w]) as f32;
+                        let v = dot(x, &p.net_rows[r * w..(r + 1) * w]) as f32;
+                        if d.year_row > 0 {
+                            job.by_year[(b0 + i) * d.year_row + d.year_offsets[j] + r] = v;
+                        }
+                        if portfolio_row > 0 {
+                            let (k, t) = (r / p.horizon, r % p.horizon);
+                            sums[i * portfolio_row + k * years + shift + t] += f64::from(v);
+                        }
                     }
+                }
+            }
+        }
+        if portfolio_row > 0 {
+            for i in 0..nb {
+                let row = &mut sums[i * portfolio_row..(i + 1) * portfolio_row];
+                let out = &mut job.portfolio[(b0 + i) * portfolio_row..][..portfolio_row];
+                for (o, s) in out.iter_mut().zip(row.iter_mut()) {
+                    *o = *s as f32;
+                    *s = 0.0;
                 }
             }
         }
@@ -384,6 +418,8 @@ pub fn run(
         year_row,
         year_offsets,
         by_year: Vec::new(),
+        portfolio_years: extras.portfolio_years.unwrap_or((0, 0)),
+        portfolio: Vec::new(),
         sum: vec![0.0; row],
         sum_sq: vec![0.0; row],
         positive: vec![0; row],
@@ -392,22 +428,31 @@ pub fn run(
     let mut residual = vec![0.0f32; n * row];
     let mut break_even = vec![0u8; n * row];
     let mut by_year = vec![0.0f32; n * year_row];
+    let portfolio_row = extras
+        .portfolio_years
+        .map_or(0, |(_, years)| plan.ivs[0].keys.len() * years);
+    let mut portfolio = vec![0.0f32; n * portfolio_row];
+    advise_huge_pages(&portfolio);
     advise_huge_pages(&residual);
     advise_huge_pages(&break_even);
     advise_huge_pages(&by_year);
     let stats: Vec<ChunkStats> = {
         let mut jobs = Vec::with_capacity(n.div_ceil(CHUNK));
         let mut y = &mut by_year[..];
+        let mut pf = &mut portfolio[..];
         for chunk in 0..n.div_ceil(CHUNK) {
             let m = CHUNK.min(n - chunk * CHUNK);
             let (y1, y2) = std::mem::take(&mut y).split_at_mut(m * year_row);
             y = y2;
+            let (p1, p2) = std::mem::take(&mut pf).split_at_mut(m * portfolio_row);
+            pf = p2;
             jobs.push(Job {
                 chunk,
                 draws: m,
                 residual: Vec::with_capacity(row),
                 break_even: Vec::with_capacity(row),
                 by_year: y1,
+                portfolio: p1,
             });
         }
         // each column in chunk-sized parts, one per job
@@ -450,6 +495,7 @@ pub fn run(
     d.residual = residual;
     d.break_even = break_even;
     d.by_year = by_year;
+    d.portfolio = portfolio;
     d
 }
 

@@ -68,11 +68,13 @@ pub fn check(sc: &Scenario, opt: &Options) -> Result<(), AnalysisError> {
 }
 
 /// Refuses, before any work, a run whose stored draws would need more than the memory limit
-/// (`limit_gb`): 5 bytes per draw and key, plus 4 per draw, key and year with per-year ranges.
+/// (`limit_gb`): 5 bytes per draw and key, plus 4 per draw, key and year with per-year ranges,
+/// plus `extra` bytes per draw (a portfolio's summed budget years).
 pub fn check_memory(
     plan: &Plan,
     draws: u64,
     by_year: bool,
+    extra: f64,
     limit_gb: f64,
 ) -> Result<(), AnalysisError> {
     let per_draw: f64 = plan
@@ -88,6 +90,7 @@ pub fn check_memory(
                 }
         })
         .sum();
+    let per_draw = per_draw + extra;
     let need_gb = per_draw * draws as f64 / f64::from(1u32 << 30);
     if need_gb > limit_gb {
         return Err(AnalysisError::Memory {
@@ -139,9 +142,10 @@ pub fn run(
     check(sc, opt)?;
     let ivs: Vec<&Intervention> = sc.interventions.iter().collect();
     let plan = Plan::new(sc, &ivs)?;
-    check_memory(&plan, opt.draws, opt.by_year, sc.limits.memory_gb)?;
+    check_memory(&plan, opt.draws, opt.by_year, 0.0, sc.limits.memory_gb)?;
     let extras = Outputs {
         by_year: opt.by_year,
+        portfolio_years: None,
     };
     let d = engine::run(
         &plan,
@@ -177,12 +181,31 @@ pub fn compare(
     }
     let ivs: Vec<&Intervention> = sc.interventions.iter().collect();
     let plan = Plan::new(sc, &ivs)?;
-    check_memory(&plan, opt.draws, true, sc.limits.memory_gb)?;
+    // the portfolio's budget years, summed in the engine: every calendar year of any horizon
+    let first = plan.ivs.iter().map(|p| p.start_year).min().unwrap_or(0);
+    let last = plan
+        .ivs
+        .iter()
+        .map(|p| p.start_year + p.horizon as i32 - 1)
+        .max()
+        .unwrap_or(first);
+    let years = (last - first + 1).max(0) as usize;
+    let portfolio_bytes = 4.0 * (plan.ivs[0].keys.len() * years) as f64;
+    check_memory(
+        &plan,
+        opt.draws,
+        opt.by_year,
+        portfolio_bytes,
+        sc.limits.memory_gb,
+    )?;
     let d = engine::run(
         &plan,
         opt.draws as usize,
         opt.seed,
-        Outputs { by_year: true },
+        Outputs {
+            by_year: opt.by_year,
+            portfolio_years: Some((first, years)),
+        },
         observer,
         engine::Isa::detect(),
     );
@@ -192,22 +215,35 @@ pub fn compare(
         .map(|j| summarise(sc, &plan, &d, j, opt, &stamp))
         .collect();
     let n = d.n;
-    let total_of = |j: usize, i: usize| -> f64 {
-        plan.ivs[j].centre[0] + f64::from(d.residuals(d.offsets[j])[i])
-    };
+    // each intervention's total PV per draw, once
+    let totals: Vec<Vec<f64>> = (0..plan.ivs.len())
+        .into_par_iter()
+        .map(|j| {
+            let c = plan.ivs[j].centre[0];
+            d.residuals(d.offsets[j])
+                .iter()
+                .map(|r| c + f64::from(*r))
+                .collect()
+        })
+        .collect();
+    let index: Vec<(usize, usize)> = (0..plan.ivs.len())
+        .flat_map(|a| (a + 1..plan.ivs.len()).map(move |b| (a, b)))
+        .collect();
+    // P(a > b), ties counted half: whole draws counted twice so the sum stays an integer
+    let better: Vec<u64> = index
+        .par_iter()
+        .map(|&(a, b)| {
+            totals[a]
+                .iter()
+                .zip(&totals[b])
+                .map(|(x, y)| u64::from(x > y) * 2 + u64::from(x == y))
+                .sum()
+        })
+        .collect();
     let mut pairs = Vec::new();
-    for a in 0..plan.ivs.len() {
-        for b in a + 1..plan.ivs.len() {
-            let mut better = 0.0;
-            for i in 0..n {
-                let (x, y) = (total_of(a, i), total_of(b, i));
-                if x > y {
-                    better += 1.0;
-                } else if x == y {
-                    better += 0.5;
-                }
-            }
-            let p = better / n as f64;
+    for (&(a, b), twice) in index.iter().zip(&better) {
+        {
+            let p = *twice as f64 / 2.0 / n as f64;
             let (ia, ib) = (results[a].pv.0[0].1.interval, results[b].pv.0[0].1.interval);
             let lo = ia[0].max(ib[0]);
             let hi = ia[1].min(ib[1]);
@@ -254,34 +290,17 @@ pub fn compare(
             (key.clone(), q[0], q[1])
         })
         .collect();
-    let first = plan.ivs.iter().map(|p| p.start_year).min().unwrap_or(0);
-    let last = plan
-        .ivs
-        .iter()
-        .map(|p| p.start_year + p.horizon as i32 - 1)
-        .max()
-        .unwrap_or(first);
-    let by_year = (first..=last)
-        .map(|year| BudgetYear {
-            year,
+    let row = keys.len() * years;
+    let by_year = (0..years)
+        .map(|t| BudgetYear {
+            year: first + t as i32,
             net: Keyed(
                 keys.iter()
                     .enumerate()
                     .map(|(k, key)| {
-                        let v: Vec<f32> = (0..n)
-                            .map(|i| {
-                                let mut s = 0.0f64;
-                                for (j, p) in plan.ivs.iter().enumerate() {
-                                    let t = year - p.start_year;
-                                    if t >= 0 && (t as usize) < p.horizon {
-                                        let at = d.year_offsets[j] + k * p.horizon + t as usize;
-                                        s += f64::from(d.by_year[i * d.year_row + at]);
-                                    }
-                                }
-                                s as f32
-                            })
-                            .collect();
-                        (key.clone(), YearRange::of(n, |i| v[i], opt.interval))
+                        let at = k * years + t;
+                        let r = YearRange::of(n, |i| d.portfolio[i * row + at], opt.interval);
+                        (key.clone(), r)
                     })
                     .collect(),
             ),
@@ -330,10 +349,12 @@ fn rank(plan: &Plan, d: &Draws, results: &[McResult]) -> Keyed<Vec<Ranked>> {
         .map(|(k, key)| {
             let (mut wins, mut ranks) = (vec![0.0f64; m], vec![0.0f64; m]);
             let mut v: Vec<(f64, usize)> = vec![(0.0, 0); m];
+            let cols: Vec<(f64, &[f32])> = (0..m)
+                .map(|j| (plan.ivs[j].centre[k], d.residuals(d.offsets[j] + k)))
+                .collect();
             for i in 0..d.n {
-                for (j, slot) in v.iter_mut().enumerate() {
-                    let pv = plan.ivs[j].centre[k] + f64::from(d.residuals(d.offsets[j] + k)[i]);
-                    *slot = (pv, j);
+                for (j, (slot, (c, col))) in v.iter_mut().zip(&cols).enumerate() {
+                    *slot = (c + f64::from(col[i]), j);
                 }
                 v.sort_unstable_by(|a, b| b.0.total_cmp(&a.0));
                 // groups of equal PVs take the mean of their places

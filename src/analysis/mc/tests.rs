@@ -397,7 +397,10 @@ fn scalar_and_avx2_paths_give_identical_bits() {
                 &plan,
                 5_003,
                 11,
-                Outputs { by_year: true },
+                Outputs {
+                    by_year: true,
+                    portfolio_years: Some((2020, 40)),
+                },
                 &crate::observer::Quiet,
                 isa,
             )
@@ -412,6 +415,11 @@ fn scalar_and_avx2_paths_give_identical_bits() {
             bits(&b.by_year),
             "{name}: per-year values"
         );
+        assert_eq!(
+            bits(&a.portfolio),
+            bits(&b.portfolio),
+            "{name}: portfolio years"
+        );
         let sums = |d: &Draws| {
             d.sum
                 .iter()
@@ -421,5 +429,43 @@ fn scalar_and_avx2_paths_give_identical_bits() {
         };
         assert_eq!(sums(&a), sums(&b), "{name}: sums");
         assert_eq!((a.positive, a.patterns), (b.positive, b.patterns), "{name}");
+    }
+}
+
+/// The portfolio's budget years summed in the engine equal the sum of each intervention's
+/// per-year values (in f64, in intervention order), draw by draw.
+#[test]
+fn the_engine_sums_the_portfolio_years_like_the_interventions_add_up() {
+    let sc = crate::testing::shipped("sammenligning");
+    let ivs: Vec<&Intervention> = sc.interventions.iter().collect();
+    let plan = Plan::new(&sc, &ivs).expect("plan");
+    let first = plan.ivs.iter().map(|p| p.start_year).min().expect("ivs");
+    let years = 30;
+    let d = engine::run(
+        &plan,
+        3_001,
+        5,
+        Outputs {
+            by_year: true,
+            portfolio_years: Some((first, years)),
+        },
+        &crate::observer::Quiet,
+        engine::Isa::detect(),
+    );
+    let keys = plan.ivs[0].keys.len();
+    for i in [0, 1, 1_500, 3_000] {
+        for k in 0..keys {
+            for t in 0..years {
+                let mut s = 0.0f64;
+                for (j, p) in plan.ivs.iter().enumerate() {
+                    let u = first + t as i32 - p.start_year;
+                    if u >= 0 && (u as usize) < p.horizon {
+                        let at = d.year_offsets[j] + k * p.horizon + u as usize;
+                        s += f64::from(d.by_year[i * d.year_row + at]);
+                    }
+                }
+                assert_eq!(d.portfolio[i * keys * years + k * years + t], s as f32);
+            }
+        }
     }
 }
