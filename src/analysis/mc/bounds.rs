@@ -85,7 +85,7 @@ impl SignBounds {
 
     /// For four draws (PVs `pv`, success rates `s`) and the four rows `at..at + 4` (four
     /// consecutive years of one key): see [`Window`]. The same arithmetic as [`SignBounds::sign`];
-    /// no branches. (The engine's AVX2 path uses [`window_masks_avx2`] instead.)
+    /// no branches. (The engine's AVX2 path uses `simd::avx2::window_masks` instead.)
     #[inline(always)]
     pub fn window(&self, at: usize, pv: [f64; 4], s: [f64; 4]) -> Window {
         let [lam, ls, l0, us, u0] = self.window_rows(at);

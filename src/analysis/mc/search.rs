@@ -1,7 +1,7 @@
 //! The break-even search of a block of draws: per draw and key a small state machine
 //! ([`Search`]) fed by signs the bounds settle ([`super::plan::SignBounds`]) or by dot products queued
 //! four at a time, and on the nondecreasing stretch a four-year window checked for four draws at
-//! once (AVX2, [`window_step_avx2`]).
+//! once (AVX2, `simd::avx2::window_step`).
 
 use super::engine::*;
 use super::plan::InterventionPlan;
