@@ -1,10 +1,16 @@
 //! The drivers on their performance workloads:
 //! - `grid_100x100x10`: 100,000 points (success rate × cost factor × period length) on CTI;
 //! - `tornado_40_items`: every bar of the 40-item `mc40` intervention;
-//! - `mc40_1m`: the Monte Carlo workload of `benches/data/mc40.toml` (1,000,000 draws, 41 random inputs,
-//!   4 keys, break-even years), copied to `benches/data/mc40.toml`.
+//! - `mc40_1m`: the Monte Carlo workload of `benches/data/mc40.toml` (1,000,000 draws, 41 random
+//!   inputs, 4 keys, break-even years);
+//! - `workloads/…`: what users run beside it (issue 14), at 100,000 draws so one run of the
+//!   group stays short: mc40 with each family of distributions (`mc40-pert`, `mc40-normal`,
+//!   `mc40-lognormal`), `mc40 --by-year`, `compare` of the two interventions of
+//!   `scenarios/sammenligning.toml`, `compare` of the 60 interventions of
+//!   `benches/data/portfolio60.toml`.
 //!
-//! Run: `cargo bench --bench drivers` (release build; the grid's goal is < 0.1 s, mc40's ≤ 0.15 s).
+//! Run: `cargo bench --bench drivers` (release build; the grid's goal is < 0.1 s, mc40's ≤ 0.15 s);
+//! `cargo bench --bench drivers -- workloads` for the second group alone.
 
 use std::hint::black_box;
 use std::path::Path;
@@ -48,11 +54,50 @@ fn drivers(c: &mut Criterion) {
     g.finish();
 }
 
+fn workloads(c: &mut Criterion) {
+    let kb = KnowledgeBase::load(Path::new("knowledge")).expect("kb");
+    let load = |f: &str| soem::scenario::load(Path::new(f), &kb).expect("a workload loads");
+    let options = |draws: u64, by_year: bool| mc::Options {
+        draws,
+        seed: 1,
+        interval: 0.9,
+        confidence: None,
+        by_year,
+    };
+    let mut g = c.benchmark_group("workloads");
+    g.sample_size(10);
+    for name in ["mc40", "mc40-pert", "mc40-normal", "mc40-lognormal"] {
+        let sc = load(&format!("benches/data/{name}.toml"));
+        let o = options(100_000, false);
+        g.bench_function(format!("{name}_100k"), |b| {
+            b.iter(|| black_box(mc::run(&sc, "kb", &o, &soem::observer::Quiet).expect("mc")))
+        });
+    }
+    let mc40 = load("benches/data/mc40.toml");
+    let o = options(100_000, true);
+    g.bench_function("mc40_by_year_100k", |b| {
+        b.iter(|| black_box(mc::run(&mc40, "kb", &o, &soem::observer::Quiet).expect("mc")))
+    });
+    for (name, file) in [
+        ("compare_2_100k", "scenarios/sammenligning.toml"),
+        ("compare_60_100k", "benches/data/portfolio60.toml"),
+    ] {
+        let sc = load(file);
+        let o = options(100_000, false);
+        g.bench_function(name, |b| {
+            b.iter(|| {
+                black_box(mc::compare(&sc, "kb", &o, &soem::observer::Quiet).expect("compare"))
+            })
+        });
+    }
+    g.finish();
+}
+
 criterion_group! {
     name = benches;
     // no HTML charts: with plotters' `ab_glyph` feature (which soem's PNG charts switch on for
     // every crate in the build) criterion's chart text finds no registered font and panics
     config = Criterion::default().without_plots();
-    targets = drivers
+    targets = drivers, workloads
 }
 criterion_main!(benches);
