@@ -374,6 +374,15 @@ fn many_interventions_are_ranked_and_their_pairs_go_to_the_tables() {
         html.contains("tables/comparison.csv"),
         "the pairs are in the tables"
     );
+    assert!(
+        !html.contains("data-png=\"net_iv0\""),
+        "no figures per intervention"
+    );
+    assert!(
+        html.contains("data-png=\"overlap\""),
+        "the portfolio's figure stays"
+    );
+    assert!(!out.join("charts/net_iv0.png").exists());
     let pairs = std::fs::read_to_string(out.join("tables/comparison.csv")).expect("pairs");
     assert_eq!(pairs.lines().count(), 1 + 8 * 7 / 2);
     let ranking = std::fs::read_to_string(out.join("tables/ranking.csv")).expect("ranking");

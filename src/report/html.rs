@@ -29,7 +29,13 @@ fn fig(
 /// Draws every figure (SVG text returned, PNG written into `dir`).
 pub fn figures(s: &Summary, lang: Lang, dir: &Path) -> Result<Vec<(String, String)>, ReportError> {
     let mut out = Vec::new();
-    for (i, c) in s.calc.iter().enumerate() {
+    // a portfolio of many interventions: no figures per intervention (its tables stay)
+    let per_intervention = if view::decision::figures_per_intervention(s) {
+        s.calc.len()
+    } else {
+        0
+    };
+    for (i, c) in s.calc.iter().enumerate().take(per_intervention) {
         let id = &c.id;
         fig(
             &mut out,
@@ -346,6 +352,15 @@ pub fn page(sc: &Scenario, s: &Summary, opt: &Options, figs: &[(String, String)]
             }
             h += &view::mc::budget_years(&pf.by_year, lang).to_html(lang);
         }
+    }
+    if !view::decision::figures_per_intervention(s) {
+        h += &format!(
+            "<p class=\"meta\">{}</p>\n",
+            esc(l(
+                "Med så mange indsatser viser afsnittene herunder tabellerne uden figurer.",
+                "With this many interventions the sections below show their tables without figures."
+            ))
+        );
     }
     for (i, c) in s.calc.iter().enumerate() {
         let id = &c.id;

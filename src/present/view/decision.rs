@@ -359,14 +359,20 @@ pub fn knowledge_rows(s: &Summary, lang: Lang) -> Table {
     t
 }
 
-/// With more interventions than this, the prioritisation is shown as the ranking (with the risk
-/// of a wrong choice against the next one) and the table of every pair goes to the workbook and
-/// CSV only: six interventions make 15 pairs, sixty make 1,770.
-pub const PAIRS_SHOWN_UP_TO: usize = 6;
+/// With more interventions than this the report is a portfolio report: the prioritisation is
+/// shown as the ranking (with the risk of a wrong choice against the next one) and the table of
+/// every pair goes to the workbook and CSV only (six interventions make 15 pairs, sixty make
+/// 1,770), and each intervention's section keeps its tables but not its seven figures.
+pub const DETAILED_UP_TO: usize = 6;
 
-/// Whether the page shows every pair of the comparison (see [`PAIRS_SHOWN_UP_TO`]).
+/// Whether the page shows every pair of the comparison (see [`DETAILED_UP_TO`]).
 pub fn shows_pairs(c: &crate::analysis::mc::Comparison) -> bool {
-    c.interventions.len() <= PAIRS_SHOWN_UP_TO
+    c.interventions.len() <= DETAILED_UP_TO
+}
+
+/// Whether each intervention's section has its figures (see [`DETAILED_UP_TO`]).
+pub fn figures_per_intervention(s: &Summary) -> bool {
+    s.calc.len() <= DETAILED_UP_TO
 }
 
 /// One line of the answer: runs of text, each bold or not.
