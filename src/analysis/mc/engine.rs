@@ -342,16 +342,22 @@ fn run_chunk_generic<const AVX: bool>(
             }
             if d.year_row > 0 || portfolio_row > 0 {
                 let shift = (p.start_year - first_year) as usize;
-                for i in 0..nb {
-                    let x = &x_block[i * w..(i + 1) * w];
+                // four draws at a time (`dot4`: the same sums as `dot`, bit for bit); a block
+                // always holds BLOCK x vectors, the ones past `nb` are not kept
+                for i0 in (0..nb).step_by(4) {
+                    let x = |q: usize| &x_block[(i0 + q) * w..(i0 + q + 1) * w];
                     for r in 0..p.keys.len() * p.horizon {
-                        let v = dot(x, &p.net_rows[r * w..(r + 1) * w]) as f32;
-                        if d.year_row > 0 {
-                            job.by_year[(b0 + i) * d.year_row + d.year_offsets[j] + r] = v;
-                        }
-                        if portfolio_row > 0 {
-                            let (k, t) = (r / p.horizon, r % p.horizon);
-                            sums[i * portfolio_row + k * years + shift + t] += f64::from(v);
+                        let row = &p.net_rows[r * w..(r + 1) * w];
+                        let v4 = dot4::<AVX>([x(0), x(1), x(2), x(3)], [row; 4]);
+                        for (q, v) in v4.iter().enumerate().take(nb - i0) {
+                            let (i, v) = (i0 + q, *v as f32);
+                            if d.year_row > 0 {
+                                job.by_year[(b0 + i) * d.year_row + d.year_offsets[j] + r] = v;
+                            }
+                            if portfolio_row > 0 {
+                                let (k, t) = (r / p.horizon, r % p.horizon);
+                                sums[i * portfolio_row + k * years + shift + t] += f64::from(v);
+                            }
                         }
                     }
                 }
