@@ -349,14 +349,15 @@ fn run_chunk_generic<const AVX: bool>(
                     for r in 0..p.keys.len() * p.horizon {
                         let row = &p.net_rows[r * w..(r + 1) * w];
                         let v4 = dot4::<AVX>([x(0), x(1), x(2), x(3)], [row; 4]);
+                        // this row's place in a portfolio row: key r / horizon, year r % horizon
+                        let at = (r / p.horizon) * years + shift + r % p.horizon;
                         for (q, v) in v4.iter().enumerate().take(nb - i0) {
                             let (i, v) = (i0 + q, *v as f32);
                             if d.year_row > 0 {
                                 job.by_year[(b0 + i) * d.year_row + d.year_offsets[j] + r] = v;
                             }
                             if portfolio_row > 0 {
-                                let (k, t) = (r / p.horizon, r % p.horizon);
-                                sums[i * portfolio_row + k * years + shift + t] += f64::from(v);
+                                sums[i * portfolio_row + at] += f64::from(v);
                             }
                         }
                     }

@@ -267,6 +267,25 @@ pub struct Ranked {
     pub interval: [f64; 2],
 }
 
+impl Comparison {
+    /// For the intervention at `place` in `key`'s ranking: P(the next one down has the higher
+    /// total PV), from the pair of the two — the risk of choosing it over the next. `None` for the
+    /// last place.
+    pub fn risk_against_next(&self, key: &str, place: usize) -> Option<f64> {
+        let list = self.ranking.get(key)?;
+        let (this, next) = (&list.get(place)?.id, &list.get(place + 1)?.id);
+        self.pairs.iter().find_map(|p| {
+            if &p.a == this && &p.b == next {
+                Some(1.0 - p.p_a_better)
+            } else if &p.b == this && &p.a == next {
+                Some(p.p_a_better)
+            } else {
+                None
+            }
+        })
+    }
+}
+
 /// `soem compare`: pairs, portfolio and every intervention's own result.
 #[derive(Debug, Clone, Serialize)]
 pub struct Comparison {

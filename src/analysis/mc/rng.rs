@@ -10,9 +10,9 @@
 use rand::{Rng, SeedableRng, rngs::Xoshiro256PlusPlus};
 
 /// The bits of 1.0: exponent for [1, 2).
-const ONE: u64 = 0x3FF0_0000_0000_0000;
+pub(super) const ONE: u64 = 0x3FF0_0000_0000_0000;
 /// 1 − 2⁻⁵³: subtracted from 1.m to give (m + ½)·2⁻⁵².
-const SHIFT: f64 = 1.0 - 1.0 / (1u64 << 53) as f64;
+pub(super) const SHIFT: f64 = 1.0 - 1.0 / (1u64 << 53) as f64;
 
 /// Four Xoshiro256++ states, `s[word][lane]`.
 #[derive(Clone)]
@@ -69,7 +69,7 @@ impl Rng4 {
     #[inline(always)]
     pub(super) unsafe fn fill_avx2(&mut self, out: &mut [f64]) {
         // SAFETY: the caller guarantees AVX2.
-        unsafe { super::simd::avx2::xoshiro4_fill(&mut self.s, out, ONE, SHIFT) }
+        unsafe { super::simd::avx2::xoshiro4_fill(&mut self.s, out) }
     }
 
     /// Fills `out` (length a multiple of 4), with AVX2 when `AVX` (detected by the caller).

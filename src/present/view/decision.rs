@@ -455,20 +455,20 @@ pub fn answer(s: &Summary, purpose: Purpose, interval: f64, lang: Lang) -> Vec<L
         && !shows_pairs(cmp)
     {
         // many interventions: the best by the ranking, and the risk against the runner-up
-        let ranking = super::mc::ranking(cmp, TOTAL, lang);
-        if let (Some(best), Some(list)) = (ranking.rows.first(), cmp.ranking.get(TOTAL)) {
+        if let Some(best) = cmp.ranking.get(TOTAL).and_then(|list| list.first()) {
             out.push(vec![
                 plain(format!("{} ", l("Bedst rangeret:", "Ranked best:"))),
-                bold(list[0].id.clone()),
+                bold(best.id.clone()),
                 plain(format!(
                     " ({} {}); {} {}.",
                     l("bedst i", "best in"),
-                    pct(list[0].p_best, 0, lang),
+                    pct(best.p_best, 0, lang),
                     l(
                         "risiko for forkert valg mod den næste:",
                         "risk of the wrong choice against the next:"
                     ),
-                    best[5].show(crate::present::table::Kind::Share(0), lang)
+                    cmp.risk_against_next(TOTAL, 0)
+                        .map_or("–".to_string(), |r| pct(r, 0, lang))
                 )),
             ]);
         }

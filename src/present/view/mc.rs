@@ -186,18 +186,7 @@ pub fn ranking(c: &Comparison, key: &str, lang: Lang) -> Table {
         return t;
     };
     for (i, r) in list.iter().enumerate() {
-        // P(the next one down beats this one), from the pair of the two
-        let risk = list.get(i + 1).and_then(|next| {
-            c.pairs.iter().find_map(|p| {
-                if p.a == r.id && p.b == next.id {
-                    Some(1.0 - p.p_a_better)
-                } else if p.b == r.id && p.a == next.id {
-                    Some(p.p_a_better)
-                } else {
-                    None
-                }
-            })
-        });
+        let risk = c.risk_against_next(key, i);
         t.push(vec![
             Cell::text(&r.id),
             Cell::Num(r.p_best),

@@ -10,6 +10,7 @@ use std::arch::x86_64::*;
 
 use crate::analysis::mc::engine::{BLOCK, NONE};
 use crate::analysis::mc::plan::LANES;
+use crate::analysis::mc::rng::{ONE, SHIFT};
 use crate::analysis::mc::search::WindowStep;
 
 /// [`dot4_scalar`] with AVX2: eight independent accumulator vectors keep both add pipes busy.
@@ -261,19 +262,14 @@ pub(in crate::analysis::mc) unsafe fn window_step(
 /// # Safety
 /// The CPU must support AVX2.
 #[target_feature(enable = "avx2")]
-pub(in crate::analysis::mc) unsafe fn xoshiro4_fill(
-    s: &mut [[u64; 4]; 4],
-    out: &mut [f64],
-    one: u64,
-    shift_by: f64,
-) {
+pub(in crate::analysis::mc) unsafe fn xoshiro4_fill(s: &mut [[u64; 4]; 4], out: &mut [f64]) {
     // SAFETY: AVX2 is guaranteed by the caller; loads and stores are unaligned and stay
     // inside `s` (4 × 4 u64) and each 4-element `quad` of `out`.
     unsafe {
         let load = |w: &[u64; 4]| _mm256_loadu_si256(w.as_ptr().cast());
         let (mut s0, mut s1, mut s2, mut s3) = (load(&s[0]), load(&s[1]), load(&s[2]), load(&s[3]));
-        let one = _mm256_set1_epi64x(one as i64);
-        let shift = _mm256_set1_pd(shift_by);
+        let one = _mm256_set1_epi64x(ONE as i64);
+        let shift = _mm256_set1_pd(SHIFT);
         for quad in out.chunks_exact_mut(4) {
             let sum = _mm256_add_epi64(s0, s3);
             let rot = _mm256_or_si256(_mm256_slli_epi64(sum, 23), _mm256_srli_epi64(sum, 41));
