@@ -76,7 +76,12 @@ fn every_readme_example_prints_what_the_readme_shows() {
         // a folder the example writes goes to a temporary folder instead
         let mut shown = shown;
         if let Some(i) = args.iter().position(|a| a == "--out") {
-            let dir = tmp.path().join("out");
+            // the same file name (its extension picks the format), in the temporary folder
+            let name = Path::new(&args[i + 1])
+                .file_name()
+                .expect("a file name")
+                .to_owned();
+            let dir = tmp.path().join(name);
             for line in &mut shown {
                 *line = line.replace(&args[i + 1], &dir.to_string_lossy());
             }
