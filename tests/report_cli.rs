@@ -371,6 +371,14 @@ fn many_interventions_are_ranked_and_their_pairs_go_to_the_tables() {
     );
     assert!(!html.contains("iv0 mod iv1"), "no sentence per pair");
     assert!(
+        html.contains("Minimumstal til budgettet for porteføljen (8 indsatser, fælles træk)"),
+        "the answer is the portfolio's"
+    );
+    assert!(
+        !html.contains("<b>iv3</b> (2024"),
+        "not every intervention's best estimate"
+    );
+    assert!(
         html.contains("tables/comparison.csv"),
         "the pairs are in the tables"
     );

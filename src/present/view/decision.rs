@@ -4,7 +4,7 @@
 use crate::analysis::decision::{Purpose, Summary};
 use crate::model::TOTAL;
 use crate::present::format::Lang;
-use crate::present::format::{pct, rkr};
+use crate::present::format::{pct, rkr, year};
 use crate::present::table::{Cell, Column, Kind, Table};
 use crate::present::words;
 use crate::scenario::Scenario;
@@ -387,7 +387,29 @@ pub fn answer(s: &Summary, purpose: Purpose, interval: f64, lang: Lang) -> Vec<L
     let plain = |t: String| (t, false);
     let bold = |t: String| (t, true);
     let mut out = Vec::new();
-    for (c, m) in s.calc.iter().zip(&s.mc) {
+    // a portfolio of many interventions: the sections below carry each one's figures, the
+    // answer the portfolio's (the ranking and its budget minimum)
+    let each = if figures_per_intervention(s) {
+        s.calc.len()
+    } else {
+        0
+    };
+    if let Some(cmp) = &s.comparison
+        && each == 0
+        && purpose.shows(Purpose::Budget)
+    {
+        out.push(vec![plain(format!(
+            "{} ({} {}): {}",
+            l(
+                "Minimumstal til budgettet for porteføljen",
+                "Minimum figure for the budget of the portfolio"
+            ),
+            cmp.interventions.len(),
+            l("indsatser, fælles træk", "interventions, joint draws"),
+            rkr(cmp.portfolio.low, lang)
+        ))]);
+    }
+    for (c, m) in s.calc.iter().zip(&s.mc).take(each) {
         let Some(p) = m.pv.get(TOTAL) else { continue };
         out.push(vec![
             bold(c.name.clone()),
@@ -422,8 +444,8 @@ pub fn answer(s: &Summary, purpose: Purpose, interval: f64, lang: Lang) -> Vec<L
                     l("Tilbagebetalt i år", "Paid back in year"),
                     since(a),
                     since(z),
-                    a,
-                    z,
+                    year(Some(a)),
+                    year(Some(z)),
                     l(
                         "ikke tilbagebetalt i horisonten i",
                         "not paid back within the horizon in"
