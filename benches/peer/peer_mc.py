@@ -104,7 +104,11 @@ def sample(rng, d, n):
         b = 1 + 4 * (hi - mode) / (hi - lo)
         return lo + (hi - lo) * rng.beta(a, b, n)
     if kind == "beta":
-        return rng.beta(d["alpha"], d["beta"], n)
+        if "alpha" in d:
+            return rng.beta(d["alpha"], d["beta"], n)
+        m, sd = d["mean"], d["sd"]
+        k = m * (1 - m) / (sd * sd) - 1
+        return rng.beta(m * k, (1 - m) * k, n)
     if kind == "normal":
         lo, hi = d.get("min", -np.inf), d.get("max", np.inf)
         out = rng.normal(d["mean"], d["sd"], n)

@@ -11,7 +11,7 @@
 
 use rayon::prelude::*;
 
-use super::plan::{InterventionPlan, LANES, Plan};
+use super::plan::{Input, InterventionPlan, LANES, Plan};
 use super::rng::{self, Rng4};
 use super::search::*;
 pub use super::simd::Isa;
@@ -122,68 +122,111 @@ fn dot(x: &[f64], row: &[f64]) -> f64 {
     ((acc[0] + acc[4]) + (acc[1] + acc[5])) + ((acc[2] + acc[6]) + (acc[3] + acc[7]))
 }
 
-/// Fills a draw's input vector x from the slot uniforms `u` (see [`super::plan`]); returns the
-/// success rate used. `s_override` replaces the success rate (requirement analysis).
+/// The draws of `input` for a block's uniforms `ub` (`[draw][slots]`, `nb` draws), into `out`:
+/// one distribution over the block, so its quantiles are computed together.
 #[inline(always)]
-pub(super) fn fill_x(
+fn draw<const AVX: bool>(
+    input: &Input,
+    ub: &[f64],
+    slots: usize,
+    nb: usize,
+    out: &mut [f64; BLOCK],
+) {
+    let mut u = [0.5; BLOCK];
+    for (i, u) in u[..nb].iter_mut().enumerate() {
+        *u = ub[i * slots + input.slot];
+    }
+    input.sampler.quantiles::<AVX>(&u[..nb], &mut out[..nb]);
+}
+
+/// Fills the input vectors x of a block of `nb` draws (`x_block`, `[draw][width]`) from their
+/// slot uniforms `ub` (`[draw][slots]`, see [`super::plan`]), and their success rates `s`;
+/// `s_override` replaces the success rate (requirement analysis). Each input's quantiles are
+/// computed for the whole block at once.
+#[inline(always)]
+pub(super) fn fill_block<const AVX: bool>(
     p: &InterventionPlan,
-    u: &[f64],
-    x: &mut [f64],
+    ub: &[f64],
+    slots: usize,
+    nb: usize,
+    x_block: &mut [f64],
+    s: &mut [f64; BLOCK],
     s_override: Option<f64>,
-) -> f64 {
-    let s = s_override.unwrap_or_else(|| success_rate(p, u));
-    let n = p.columns.len();
+) {
+    let (w, n) = (p.width, p.columns.len());
+    match (s_override, &p.success) {
+        (Some(v), _) => s[..nb].fill(v),
+        (None, Some(input)) => {
+            draw::<AVX>(input, ub, slots, nb, s);
+            for v in &mut s[..nb] {
+                *v = v.clamp(0.0, 1.0);
+            }
+        }
+        (None, None) => s[..nb].fill(p.success_rate),
+    }
     // without `during` columns (which need the factor before × s) the success rate is applied in
     // the affine pass: the same two roundings, one loop (× 1 is exact when it is applied later)
     let fused = p.during_columns.is_empty() && p.affine_columns.is_some();
     if let Some((first, min, width)) = &p.affine_columns {
-        // the same arithmetic as the general loop (1·q = q), vectorised
-        let cols = x[..n]
-            .iter_mut()
-            .zip(&u[*first..*first + n])
-            .zip(min)
-            .zip(width);
-        if fused {
-            cols.for_each(|(((xc, uc), a), b)| *xc = (a + uc * b) * s);
-        } else {
-            cols.for_each(|(((xc, uc), a), b)| *xc = a + uc * b);
+        for i in 0..nb {
+            // the same arithmetic as the general loop (1·q = q), vectorised over the columns
+            let cols = x_block[i * w..i * w + n]
+                .iter_mut()
+                .zip(&ub[i * slots + first..i * slots + first + n])
+                .zip(min)
+                .zip(width);
+            if fused {
+                let s = s[i];
+                cols.for_each(|(((xc, uc), a), b)| *xc = (a + uc * b) * s);
+            } else {
+                cols.for_each(|(((xc, uc), a), b)| *xc = a + uc * b);
+            }
+        }
+    } else if let Some(first) = p.shared_columns {
+        // one distribution for every column: its quantiles of each draw's run of uniforms
+        let sampler = p.columns[0]
+            .consequences
+            .as_ref()
+            .or(p.columns[0].prices.as_ref())
+            .map(|i| &i.sampler);
+        if let Some(sampler) = sampler {
+            for i in 0..nb {
+                let u = &ub[i * slots + first..i * slots + first + n];
+                sampler.quantiles::<AVX>(u, &mut x_block[i * w..i * w + n]);
+            }
         }
     } else {
+        let mut q = [0.0; BLOCK];
         for (c, col) in p.columns.iter().enumerate() {
-            let mut f = 1.0;
-            if let Some(i) = &col.consequences {
-                f *= i.sampler.quantile(u[i.slot]);
+            let mut f = [1.0; BLOCK];
+            for input in [&col.consequences, &col.prices].into_iter().flatten() {
+                draw::<AVX>(input, ub, slots, nb, &mut q);
+                for (f, q) in f[..nb].iter_mut().zip(&q) {
+                    *f *= q;
+                }
             }
-            if let Some(i) = &col.prices {
-                f *= i.sampler.quantile(u[i.slot]);
+            for (i, f) in f[..nb].iter().enumerate() {
+                x_block[i * w + c] = *f;
             }
-            x[c] = f;
         }
     }
-    for (j, c) in p.during_columns.iter().enumerate() {
-        x[n + j] = x[*c];
-    }
-    if !fused {
-        for v in &mut x[..n] {
-            *v *= s;
-        }
+    let mut costs = [1.0; BLOCK];
+    if let Some(input) = &p.costs {
+        draw::<AVX>(input, ub, slots, nb, &mut costs);
     }
     let at = n + p.during_columns.len();
-    x[at] = p
-        .costs
-        .as_ref()
-        .map_or(1.0, |i| i.sampler.quantile(u[i.slot]));
-    x[at + 1] = 1.0;
-    s
-}
-
-/// The success rate of a draw with slot uniforms `u`: its distribution's quantile clamped to
-/// [0, 1], or the scenario's rate.
-#[inline(always)]
-fn success_rate(p: &InterventionPlan, u: &[f64]) -> f64 {
-    match &p.success {
-        Some(i) => i.sampler.quantile(u[i.slot]).clamp(0.0, 1.0),
-        None => p.success_rate,
+    for i in 0..nb {
+        let x = &mut x_block[i * w..(i + 1) * w];
+        for (j, c) in p.during_columns.iter().enumerate() {
+            x[n + j] = x[*c];
+        }
+        if !fused {
+            for v in &mut x[..n] {
+                *v *= s[i];
+            }
+        }
+        x[at] = costs[i];
+        x[at + 1] = 1.0;
     }
 }
 
@@ -289,19 +332,8 @@ fn run_chunk_generic<const AVX: bool>(
     for b0 in (0..job.draws).step_by(BLOCK) {
         let nb = BLOCK.min(job.draws - b0);
         let ub = rng::block::<AVX>(&mut rng, nb, slots, &mut ubuf);
-        // the block's success rates first: the square root of a triangular quantile is slow,
-        // and the draws' x vectors need not wait for it one after the other
         for (j, p) in plan.ivs.iter().enumerate() {
-            for (i, s) in ss[j][..nb].iter_mut().enumerate() {
-                *s = success_rate(p, &ub[i * slots..(i + 1) * slots]);
-            }
-        }
-        for i in 0..nb {
-            let u = &ub[i * slots..(i + 1) * slots];
-            for (j, p) in plan.ivs.iter().enumerate() {
-                let x = &mut xs[j][i * p.width..(i + 1) * p.width];
-                fill_x(p, u, x, Some(ss[j][i]));
-            }
+            fill_block::<AVX>(p, ub, slots, nb, &mut xs[j], &mut ss[j], None);
         }
         for (j, p) in plan.ivs.iter().enumerate() {
             let w = p.width;
@@ -558,18 +590,20 @@ pub fn affine_draws(plan: &Plan, j: usize, n: usize, seed: u64) -> Vec<(f64, f64
             let mut rng = Rng4::new(chunk_seed(seed, chunk as u64));
             let slots = plan.slots.len();
             let mut ubuf = Vec::new();
-            let (mut x0, mut x1) = (vec![0.0; p.width], vec![0.0; p.width]);
+            let (mut x0, mut x1) = (vec![0.0; BLOCK * p.width], vec![0.0; BLOCK * p.width]);
+            let mut s = [0.0; BLOCK];
+            let w = p.width;
             let draws = dst.len() / k_n;
             for b0 in (0..draws).step_by(BLOCK) {
                 let nb = BLOCK.min(draws - b0);
                 let ub = rng::block::<false>(&mut rng, nb, slots, &mut ubuf);
+                fill_block::<false>(p, ub, slots, nb, &mut x0, &mut s, Some(0.0));
+                fill_block::<false>(p, ub, slots, nb, &mut x1, &mut s, Some(1.0));
                 for i in 0..nb {
-                    let u = &ub[i * slots..(i + 1) * slots];
-                    fill_x(p, u, &mut x0, Some(0.0));
-                    fill_x(p, u, &mut x1, Some(1.0));
+                    let (x0, x1) = (&x0[i * w..(i + 1) * w], &x1[i * w..(i + 1) * w]);
                     for k in 0..k_n {
-                        let a = pv(p, &x0, k);
-                        dst[(b0 + i) * k_n + k] = (a, pv(p, &x1, k) - a);
+                        let a = pv(p, x0, k);
+                        dst[(b0 + i) * k_n + k] = (a, pv(p, x1, k) - a);
                     }
                 }
             }
@@ -629,18 +663,24 @@ mod tests {
         let p = &plan.ivs[0];
         let mut rng = Rng4::new(seed);
         let slots = plan.slots.len();
-        let (mut xs, mut ss) = (vec![0.0; n * p.width], vec![0.0; n]);
-        for i in 0..n {
-            let mut u = vec![0.5; slots.div_ceil(4) * 4];
-            if i > 0 {
-                rng.fill_scalar(&mut u);
-            }
-            ss[i] = fill_x(
+        let w = p.width;
+        let (mut xs, mut ss) = (vec![0.0; n * w], vec![0.0; n]);
+        let mut r = vec![0.0; ((n - 1) * slots).div_ceil(4) * 4];
+        rng.fill_scalar(&mut r);
+        let u: Vec<f64> = [0.5].repeat(slots).into_iter().chain(r).collect();
+        let mut s = [0.0; BLOCK];
+        for b0 in (0..n).step_by(BLOCK) {
+            let nb = BLOCK.min(n - b0);
+            fill_block::<false>(
                 p,
-                &u[..slots],
-                &mut xs[i * p.width..(i + 1) * p.width],
+                &u[b0 * slots..],
+                slots,
+                nb,
+                &mut xs[b0 * w..],
+                &mut s,
                 None,
             );
+            ss[b0..b0 + nb].copy_from_slice(&s[..nb]);
         }
         (xs, ss)
     }

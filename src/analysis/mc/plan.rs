@@ -23,6 +23,8 @@ pub struct Input {
     pub slot: usize,
     /// Distribution (by inversion).
     pub sampler: Sampler,
+    /// The distribution it was made from.
+    pub dist: crate::dist::Dist,
 }
 
 /// One column: items that share their consequence and price factor slots.
@@ -74,6 +76,10 @@ pub struct InterventionPlan {
     /// from consecutive slots: (first slot, min per column, width per column), so the factors
     /// are `min + u·width` in one vectorised loop.
     pub affine_columns: Option<(usize, Vec<f64>, Vec<f64>)>,
+    /// Otherwise, when every column's factor is one input of one and the same distribution
+    /// (a factor drawn per item), from consecutive slots: the first slot, so a draw's factors
+    /// are that distribution's quantiles of a contiguous run of uniforms.
+    pub shared_columns: Option<usize>,
     /// Per key: the PV row equals the cumulative row of the last horizon year (the result
     /// period covers the horizon), so the PV is the last cumulative value.
     pub pv_is_last: Vec<bool>,
@@ -178,6 +184,7 @@ impl InterventionPlan {
         let input = |slots: &mut Vec<String>, name: String, d: &crate::dist::Dist| Input {
             slot: slot(slots, name),
             sampler: Sampler::new(d),
+            dist: d.clone(),
         };
         // success rate and costs are the same input in two interventions for the same target
         // group and goal with the same distribution (the same evidence), else their own
@@ -389,6 +396,24 @@ impl InterventionPlan {
                 )
             })
         };
+        let shared_columns = {
+            fn one(c: &Column) -> Option<&Input> {
+                match (&c.consequences, &c.prices) {
+                    (Some(i), None) | (None, Some(i)) => Some(i),
+                    _ => None,
+                }
+            }
+            let inputs: Option<Vec<&Input>> = columns.iter().map(one).collect();
+            inputs
+                .filter(|v| {
+                    affine_columns.is_none()
+                        && !v.is_empty()
+                        && v.iter()
+                            .enumerate()
+                            .all(|(c, i)| i.slot == v[0].slot + c && i.dist == v[0].dist)
+                })
+                .map(|v| v[0].slot)
+        };
         // the interval of each x entry (scaled by s or not), for the sign bounds
         let cert = {
             let range = |i: &Option<Input>| {
@@ -490,6 +515,7 @@ impl InterventionPlan {
             pv_guess,
             pv_is_last,
             affine_columns,
+            shared_columns,
             cert,
         })
     }
