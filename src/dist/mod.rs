@@ -386,9 +386,9 @@ impl Sampler {
     #[inline(never)]
     fn lognormal_exact(&self, u: f64) -> f64 {
         match self {
-            Sampler::Lognormal(mu, sigma, _) => (mu
-                + sigma * inverse_normal(u.clamp(f64::MIN_POSITIVE, 1.0 - f64::EPSILON / 2.0)))
-            .exp(),
+            Sampler::Lognormal(mu, sigma, _) => {
+                (mu + sigma * inverse_normal(normal::truncated(u, 0.0, 1.0))).exp()
+            }
             _ => f64::NAN,
         }
     }

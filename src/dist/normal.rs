@@ -153,20 +153,21 @@ pub fn draws_into<const AVX: bool>(
     (mean, sd): (f64, f64),
 ) {
     const MAX: usize = 64;
-    // three short passes vectorise better than one: p, then Φ⁻¹ in the centre (the tails' p and
-    // place gathered without branches), then mean + sd·z
+    // short passes vectorise where one loop would not: p; the tails' p and place gathered
+    // without branches; Φ⁻¹ in the centre for all; the tails; mean + sd·z
     let (mut tail_p, mut tail_at, mut tails) = ([0.5; MAX], [0usize; MAX], [0.0; MAX]);
     for (u, out) in u.chunks(MAX).zip(out.chunks_mut(MAX)) {
         for (o, u) in out.iter_mut().zip(u) {
             *o = truncated(*u, fa, w);
         }
         let mut k = 0;
-        for (i, p) in out.iter_mut().enumerate() {
-            let q = *p - 0.5;
+        for (i, p) in out.iter().enumerate() {
             tail_p[k] = *p;
             tail_at[k] = i;
-            k += usize::from(q.abs() > 0.425);
-            *p = centre(q);
+            k += usize::from((p - 0.5).abs() > 0.425);
+        }
+        for p in out.iter_mut() {
+            *p = centre(*p - 0.5);
         }
         if k > 0 {
             tail_table().get_into::<AVX>(&tail_p[..k], &mut tails[..k]);

@@ -154,7 +154,8 @@ impl Table {
         all
     }
 
-    /// [`Table::get_into`] with AVX2.
+    /// [`Table::get_into`] with AVX2: eight at a time, two independent chains of four, so that
+    /// the polynomials' multiply–add chains overlap.
     ///
     /// # Safety
     /// The CPU must support AVX2.
@@ -163,60 +164,23 @@ impl Table {
     unsafe fn get_into_avx2(&self, u: &[f64], out: &mut [f64]) -> bool {
         use std::arch::x86_64::*;
         let n = u.len().min(out.len());
-        let full = n / 4 * 4;
+        let full = n / 8 * 8;
         let base = self.pieces.as_ptr() as *const f64;
         let mut bad = 0;
         // SAFETY: AVX2 is present (the caller's promise); loads and stores stay within the
         // first `full` entries of `u` and `out`; every gathered index is a piece of the table
-        // (octave 0..OCTAVES − 1 for v in [FROM, ½), which `inside` guarantees, else v = ¼) times
-        // COEFS plus 0..COEFS − 1.
+        // (see `four`).
         unsafe {
-            let (half, one) = (_mm256_set1_pd(0.5), _mm256_set1_pd(1.0));
-            let from = _mm256_set1_pd(FROM);
-            for i in (0..full).step_by(4) {
-                let u = _mm256_loadu_pd(u.as_ptr().add(i));
-                let upper = _mm256_cmp_pd(u, half, _CMP_GT_OQ);
-                let v = _mm256_blendv_pd(u, _mm256_sub_pd(one, u), upper);
-                let inside = _mm256_and_pd(
-                    _mm256_cmp_pd(v, from, _CMP_GE_OQ),
-                    _mm256_cmp_pd(v, half, _CMP_LT_OQ),
+            for i in (0..full).step_by(8) {
+                let (a, b) = (
+                    _mm256_loadu_pd(u.as_ptr().add(i)),
+                    _mm256_loadu_pd(u.as_ptr().add(i + 4)),
                 );
-                let v = _mm256_blendv_pd(_mm256_set1_pd(0.25), v, inside);
-                let bits = _mm256_castpd_si256(v);
-                let octave = _mm256_sub_epi64(
-                    _mm256_set1_epi64x(TOP_EXPONENT as i64),
-                    _mm256_srli_epi64::<52>(bits),
-                );
-                let piece = _mm256_and_si256(
-                    _mm256_srli_epi64::<{ 52 - SUB_BITS as i32 }>(bits),
-                    _mm256_set1_epi64x(SUB as i64 - 1),
-                );
-                let index = _mm256_add_epi64(
-                    _mm256_add_epi64(_mm256_slli_epi64::<{ SUB_BITS as i32 }>(octave), piece),
-                    _mm256_and_si256(
-                        _mm256_castpd_si256(upper),
-                        _mm256_set1_epi64x(PIECES as i64),
-                    ),
-                );
-                let rest = _mm256_and_si256(
-                    bits,
-                    _mm256_set1_epi64x(((1u64 << (52 - SUB_BITS)) - 1) as i64),
-                );
-                let y = _mm256_castsi256_pd(_mm256_or_si256(
-                    _mm256_slli_epi64::<{ SUB_BITS as i32 }>(rest),
-                    _mm256_set1_epi64x(ONE as i64),
-                ));
-                let t = _mm256_sub_pd(_mm256_mul_pd(_mm256_set1_pd(2.0), y), _mm256_set1_pd(3.0));
-                // × COEFS = 9
-                let at = _mm256_add_epi64(_mm256_slli_epi64::<3>(index), index);
-                let mut acc = _mm256_i64gather_pd::<8>(base.add(COEFS - 1), at);
-                for j in (0..COEFS - 1).rev() {
-                    let c = _mm256_i64gather_pd::<8>(base.add(j), at);
-                    acc = _mm256_add_pd(_mm256_mul_pd(acc, t), c);
-                }
-                let x = _mm256_blendv_pd(_mm256_set1_pd(f64::NAN), acc, inside);
-                bad |= _mm256_movemask_pd(_mm256_cmp_pd(x, x, _CMP_UNORD_Q));
-                _mm256_storeu_pd(out.as_mut_ptr().add(i), x);
+                let (xa, xb) = four_pair(base, a, b);
+                bad |= _mm256_movemask_pd(_mm256_cmp_pd(xa, xa, _CMP_UNORD_Q));
+                bad |= _mm256_movemask_pd(_mm256_cmp_pd(xb, xb, _CMP_UNORD_Q));
+                _mm256_storeu_pd(out.as_mut_ptr().add(i), xa);
+                _mm256_storeu_pd(out.as_mut_ptr().add(i + 4), xb);
             }
         }
         let rest = self.get_into_scalar(&u[full..n], &mut out[full..n]);
@@ -227,6 +191,97 @@ impl Table {
     pub fn share_exact(&self) -> f64 {
         let bad = self.pieces.iter().filter(|c| c[0].is_nan()).count();
         bad as f64 / self.pieces.len() as f64
+    }
+}
+
+/// The piece index (× COEFS) and coordinate t of four u, and which lie inside the table (as
+/// [`locate`] and [`Table::get`]).
+///
+/// # Safety
+/// The CPU must support AVX2.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+unsafe fn locate4(
+    u: std::arch::x86_64::__m256d,
+) -> (
+    std::arch::x86_64::__m256i,
+    std::arch::x86_64::__m256d,
+    std::arch::x86_64::__m256d,
+) {
+    use std::arch::x86_64::*;
+    // SAFETY: AVX2 is present (the caller's promise); register arithmetic only
+    unsafe {
+        let (half, one) = (_mm256_set1_pd(0.5), _mm256_set1_pd(1.0));
+        let upper = _mm256_cmp_pd(u, half, _CMP_GT_OQ);
+        let v = _mm256_blendv_pd(u, _mm256_sub_pd(one, u), upper);
+        let inside = _mm256_and_pd(
+            _mm256_cmp_pd(v, _mm256_set1_pd(FROM), _CMP_GE_OQ),
+            _mm256_cmp_pd(v, half, _CMP_LT_OQ),
+        );
+        let v = _mm256_blendv_pd(_mm256_set1_pd(0.25), v, inside);
+        let bits = _mm256_castpd_si256(v);
+        let octave = _mm256_sub_epi64(
+            _mm256_set1_epi64x(TOP_EXPONENT as i64),
+            _mm256_srli_epi64::<52>(bits),
+        );
+        let piece = _mm256_and_si256(
+            _mm256_srli_epi64::<{ 52 - SUB_BITS as i32 }>(bits),
+            _mm256_set1_epi64x(SUB as i64 - 1),
+        );
+        let index = _mm256_add_epi64(
+            _mm256_add_epi64(_mm256_slli_epi64::<{ SUB_BITS as i32 }>(octave), piece),
+            _mm256_and_si256(
+                _mm256_castpd_si256(upper),
+                _mm256_set1_epi64x(PIECES as i64),
+            ),
+        );
+        let rest = _mm256_and_si256(
+            bits,
+            _mm256_set1_epi64x(((1u64 << (52 - SUB_BITS)) - 1) as i64),
+        );
+        let y = _mm256_castsi256_pd(_mm256_or_si256(
+            _mm256_slli_epi64::<{ SUB_BITS as i32 }>(rest),
+            _mm256_set1_epi64x(ONE as i64),
+        ));
+        let t = _mm256_sub_pd(_mm256_mul_pd(_mm256_set1_pd(2.0), y), _mm256_set1_pd(3.0));
+        // × COEFS = 9
+        let at = _mm256_add_epi64(_mm256_slli_epi64::<3>(index), index);
+        (at, t, inside)
+    }
+}
+
+/// Q of two sets of four u from the table at `base`, NaN outside it, Horner's rule as
+/// [`horner`] (separate multiplies and adds), the two chains interleaved.
+///
+/// # Safety
+/// The CPU must support AVX2, and `base` must be a table's pieces: every index [`locate4`] gives
+/// is a piece of it (octave 0..OCTAVES − 1 for v in [FROM, ½), which `inside` guarantees, else
+/// v = ¼), times COEFS, plus 0..COEFS − 1.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+unsafe fn four_pair(
+    base: *const f64,
+    a: std::arch::x86_64::__m256d,
+    b: std::arch::x86_64::__m256d,
+) -> (std::arch::x86_64::__m256d, std::arch::x86_64::__m256d) {
+    use std::arch::x86_64::*;
+    // SAFETY: the caller's promises above
+    unsafe {
+        let (at_a, t_a, in_a) = locate4(a);
+        let (at_b, t_b, in_b) = locate4(b);
+        let mut acc_a = _mm256_i64gather_pd::<8>(base.add(COEFS - 1), at_a);
+        let mut acc_b = _mm256_i64gather_pd::<8>(base.add(COEFS - 1), at_b);
+        for j in (0..COEFS - 1).rev() {
+            let ca = _mm256_i64gather_pd::<8>(base.add(j), at_a);
+            let cb = _mm256_i64gather_pd::<8>(base.add(j), at_b);
+            acc_a = _mm256_add_pd(_mm256_mul_pd(acc_a, t_a), ca);
+            acc_b = _mm256_add_pd(_mm256_mul_pd(acc_b, t_b), cb);
+        }
+        let nan = _mm256_set1_pd(f64::NAN);
+        (
+            _mm256_blendv_pd(nan, acc_a, in_a),
+            _mm256_blendv_pd(nan, acc_b, in_b),
+        )
     }
 }
 
