@@ -112,7 +112,7 @@ impl Table {
     pub fn get(&self, u: f64) -> Option<f64> {
         let upper = u > 0.5;
         let v = if upper { 1.0 - u } else { u };
-        if !(v >= FROM && v < 0.5) {
+        if !(FROM..0.5).contains(&v) {
             return None;
         }
         let (index, t) = locate(v);
@@ -143,7 +143,7 @@ impl Table {
         for (o, &u) in out.iter_mut().zip(u) {
             let upper = u > 0.5;
             let v = if upper { 1.0 - u } else { u };
-            let inside = v >= FROM && v < 0.5;
+            let inside = (FROM..0.5).contains(&v);
             let (index, t) = locate(if inside { v } else { 0.25 });
             let c = &self.pieces[usize::from(upper) * PIECES + index];
             let x = horner(c, t);

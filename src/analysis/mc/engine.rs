@@ -15,6 +15,7 @@ use super::plan::{Input, InterventionPlan, LANES, Plan};
 use super::rng::{self, Rng4};
 use super::search::*;
 pub use super::simd::Isa;
+use super::years::{Keep, Tally};
 
 /// Draws per chunk (the unit of seeding and of parallel work).
 pub const CHUNK: usize = 2048;
@@ -50,18 +51,17 @@ pub struct Draws {
     pub residual: Vec<f32>,
     /// Break-even index in the horizon or [`NONE`], `[row][draw]`.
     pub break_even: Vec<u8>,
-    /// Values per draw in `by_year`.
+    /// Per-year columns of the interventions (`by_year`): their number …
     pub year_row: usize,
-    /// Offset of each intervention's `[key][year]` block in a `by_year` row.
+    /// … and the first of each intervention's `[key][year]` block; the portfolio's `[key][year]`
+    /// columns follow from `year_row` on.
     pub year_offsets: Vec<usize>,
-    /// Undiscounted net per key and year, `[draw][year_row]` (empty unless asked for).
-    pub by_year: Vec<f32>,
-    /// The first calendar year and the number of years of `portfolio`.
+    /// The first calendar year and the number of years of the portfolio's columns.
     pub portfolio_years: (i32, usize),
-    /// Per draw, key and calendar year the interventions' undiscounted net summed (in `f64`, in
-    /// intervention order, of each one's `f32` value), `[draw][key × years + year]` (empty unless
-    /// asked for).
-    pub portfolio: Vec<f32>,
+    /// The per-year values kept ([`super::years`]): an intervention's undiscounted net per key
+    /// and year; the portfolio's, per key and calendar year, summed over the interventions (in
+    /// `f64`, in intervention order, of each one's `f32` value).
+    pub years: Tally,
     /// Σ residual per row entry.
     pub sum: Vec<f64>,
     /// Σ residual² per row entry.
@@ -79,16 +79,18 @@ struct ChunkStats {
     sum_sq: Vec<f64>,
     positive: Vec<u64>,
     patterns: Vec<Vec<u64>>,
+    years: Tally,
 }
 
 impl ChunkStats {
     /// Zero sums and counts for `row` values per draw.
-    fn empty(plan: &Plan, row: usize) -> ChunkStats {
+    fn empty(plan: &Plan, row: usize, keep: &Keep) -> ChunkStats {
         ChunkStats {
             sum: vec![0.0; row],
             sum_sq: vec![0.0; row],
             positive: vec![0; row],
             patterns: empty_patterns(plan),
+            years: Tally::empty(keep),
         }
     }
 }
@@ -297,8 +299,6 @@ struct Job<'a> {
     /// This chunk's part of each row entry's column.
     residual: Vec<&'a mut [f32]>,
     break_even: Vec<&'a mut [u8]>,
-    by_year: &'a mut [f32],
-    portfolio: &'a mut [f32],
 }
 
 #[inline(always)]
@@ -306,6 +306,7 @@ fn run_chunk_generic<const AVX: bool>(
     plan: &Plan,
     seed: u64,
     d: &Draws,
+    keep: &Keep,
     mut job: Job<'_>,
 ) -> ChunkStats {
     let mut rng = Rng4::new(chunk_seed(seed, job.chunk as u64));
@@ -318,13 +319,9 @@ fn run_chunk_generic<const AVX: bool>(
         .map(|p| vec![0.0; BLOCK * p.width])
         .collect();
     let mut patterns = [0usize; BLOCK];
-    let mut st = ChunkStats::empty(plan, d.row);
+    let mut st = ChunkStats::empty(plan, d.row, keep);
     let (first_year, years) = d.portfolio_years;
-    let portfolio_row = if job.portfolio.is_empty() {
-        0
-    } else {
-        plan.ivs[0].keys.len() * years
-    };
+    let portfolio_row = plan.ivs[0].keys.len() * years;
     let mut sums = vec![0.0f64; BLOCK * portfolio_row];
     // success rates per intervention and draw of a block; one key's PVs and break-evens
     let mut ss = vec![[0.0; BLOCK]; plan.ivs.len()];
@@ -386,7 +383,7 @@ fn run_chunk_generic<const AVX: bool>(
                         for (q, v) in v4.iter().enumerate().take(nb - i0) {
                             let (i, v) = (i0 + q, *v as f32);
                             if d.year_row > 0 {
-                                job.by_year[(b0 + i) * d.year_row + d.year_offsets[j] + r] = v;
+                                st.years.add(keep, d.year_offsets[j] + r, v);
                             }
                             if portfolio_row > 0 {
                                 sums[i * portfolio_row + at] += f64::from(v);
@@ -399,9 +396,8 @@ fn run_chunk_generic<const AVX: bool>(
         if portfolio_row > 0 {
             for i in 0..nb {
                 let row = &mut sums[i * portfolio_row..(i + 1) * portfolio_row];
-                let out = &mut job.portfolio[(b0 + i) * portfolio_row..][..portfolio_row];
-                for (o, s) in out.iter_mut().zip(row.iter_mut()) {
-                    *o = *s as f32;
+                for (c, s) in row.iter_mut().enumerate() {
+                    st.years.add(keep, d.year_row + c, *s as f32);
                     *s = 0.0;
                 }
             }
@@ -412,28 +408,30 @@ fn run_chunk_generic<const AVX: bool>(
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-fn run_chunk_avx2(plan: &Plan, seed: u64, d: &Draws, job: Job<'_>) -> ChunkStats {
-    run_chunk_generic::<true>(plan, seed, d, job)
+fn run_chunk_avx2(plan: &Plan, seed: u64, d: &Draws, keep: &Keep, job: Job<'_>) -> ChunkStats {
+    run_chunk_generic::<true>(plan, seed, d, keep, job)
 }
 
-fn run_chunk(plan: &Plan, seed: u64, d: &Draws, job: Job<'_>, isa: Isa) -> ChunkStats {
+fn run_chunk(plan: &Plan, seed: u64, d: &Draws, keep: &Keep, job: Job<'_>, isa: Isa) -> ChunkStats {
     #[cfg(target_arch = "x86_64")]
     if isa.avx2() {
         // SAFETY: an `Isa` with `avx2` is only made by `Isa::detect`, after the CPU reported
         // AVX2.
-        return unsafe { run_chunk_avx2(plan, seed, d, job) };
+        return unsafe { run_chunk_avx2(plan, seed, d, keep, job) };
     }
-    run_chunk_generic::<false>(plan, seed, d, job)
+    run_chunk_generic::<false>(plan, seed, d, keep, job)
 }
 
-/// Runs `n` draws of the plan. The observer hears of every finished chunk's draws (from worker
-/// threads, in no particular order); once it says stop, the remaining chunks are skipped (the
-/// caller reports the interruption).
+/// Runs `n` draws of the plan, keeping of the per-year values (`extras`) what `keep` says
+/// (see [`super::years`], which runs this for the per-year ranges). The observer hears of every
+/// finished chunk's draws (from worker threads, in no particular order); once it says stop,
+/// the remaining chunks are skipped (the caller reports the interruption).
 pub fn run(
     plan: &Plan,
     n: usize,
     seed: u64,
     extras: Outputs,
+    keep: &Keep,
     observer: &dyn crate::observer::Observer,
     isa: Isa,
 ) -> Draws {
@@ -456,9 +454,8 @@ pub fn run(
         break_even: Vec::new(),
         year_row,
         year_offsets,
-        by_year: Vec::new(),
         portfolio_years: extras.portfolio_years.unwrap_or((0, 0)),
-        portfolio: Vec::new(),
+        years: Tally::default(),
         sum: vec![0.0; row],
         sum_sq: vec![0.0; row],
         positive: vec![0; row],
@@ -466,32 +463,18 @@ pub fn run(
     };
     let mut residual = vec![0.0f32; n * row];
     let mut break_even = vec![0u8; n * row];
-    let mut by_year = vec![0.0f32; n * year_row];
-    let portfolio_row = extras
-        .portfolio_years
-        .map_or(0, |(_, years)| plan.ivs[0].keys.len() * years);
-    let mut portfolio = vec![0.0f32; n * portfolio_row];
-    advise_huge_pages(&portfolio);
     advise_huge_pages(&residual);
     advise_huge_pages(&break_even);
-    advise_huge_pages(&by_year);
+    let years = std::sync::Mutex::new(Tally::reserved(keep));
     let stats: Vec<ChunkStats> = {
         let mut jobs = Vec::with_capacity(n.div_ceil(CHUNK));
-        let mut y = &mut by_year[..];
-        let mut pf = &mut portfolio[..];
         for chunk in 0..n.div_ceil(CHUNK) {
             let m = CHUNK.min(n - chunk * CHUNK);
-            let (y1, y2) = std::mem::take(&mut y).split_at_mut(m * year_row);
-            y = y2;
-            let (p1, p2) = std::mem::take(&mut pf).split_at_mut(m * portfolio_row);
-            pf = p2;
             jobs.push(Job {
                 chunk,
                 draws: m,
                 residual: Vec::with_capacity(row),
                 break_even: Vec::with_capacity(row),
-                by_year: y1,
-                portfolio: p1,
             });
         }
         // each column in chunk-sized parts, one per job
@@ -506,20 +489,28 @@ pub fn run(
             }
         }
         let shared = &d;
+        let years = &years;
         jobs.into_par_iter()
             .map(|job| {
                 let m = job.draws as u64;
                 if observer.cancelled() {
-                    return ChunkStats::empty(plan, shared.row);
+                    return ChunkStats::empty(plan, shared.row, keep);
                 }
-                let s = run_chunk(plan, seed, shared, job, isa);
+                let mut s = run_chunk(plan, seed, shared, keep, job, isa);
+                // this chunk's per-year values into the run's at once, so they are held once
+                // (their order does not matter: the ranges are order statistics)
+                years
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .append(std::mem::take(&mut s.years));
                 observer.progress(m);
                 s
             })
             .collect()
     };
     d.patterns = empty_patterns(plan);
-    for s in &stats {
+    d.years = years.into_inner().unwrap_or_else(|e| e.into_inner());
+    for s in stats {
         for i in 0..row {
             d.sum[i] += s.sum[i];
             d.sum_sq[i] += s.sum_sq[i];
@@ -533,8 +524,6 @@ pub fn run(
     }
     d.residual = residual;
     d.break_even = break_even;
-    d.by_year = by_year;
-    d.portfolio = portfolio;
     d
 }
 

@@ -11,6 +11,7 @@ mod search;
 mod simd;
 pub mod stats;
 mod summary;
+pub mod years;
 
 pub use result::*;
 use summary::*;
@@ -68,37 +69,27 @@ pub fn check(sc: &Scenario, opt: &Options) -> Result<(), AnalysisError> {
 }
 
 /// Refuses, before any work, a run whose stored draws would need more than the memory limit
-/// (`limit_gb`): 5 bytes per draw and key, plus 4 per draw, key and year with per-year ranges,
-/// plus `extra` bytes per draw (a portfolio's summed budget years).
+/// (`limit_gb`): 5 bytes per draw and key, plus the per-year values kept for `extras`
+/// ([`years::bytes`]).
 pub fn check_memory(
     plan: &Plan,
     draws: u64,
-    by_year: bool,
-    extra: f64,
+    extras: Outputs,
     limit_gb: f64,
 ) -> Result<(), AnalysisError> {
-    let per_draw: f64 = plan
-        .ivs
-        .iter()
-        .map(|p| {
-            let k = p.keys.len() as f64;
-            5.0 * k
-                + if by_year {
-                    4.0 * k * p.horizon as f64
-                } else {
-                    0.0
-                }
-        })
-        .sum();
-    let per_draw = per_draw + extra;
-    let need_gb = per_draw * draws as f64 / f64::from(1u32 << 30);
+    let keys: usize = plan.ivs.iter().map(|p| p.keys.len()).sum();
+    let cols = years::columns(plan, extras);
+    let n = usize::try_from(draws).unwrap_or(usize::MAX);
+    let bytes = 5.0 * keys as f64 * draws as f64 + years::bytes(n, cols);
+    let need_gb = bytes / f64::from(1u32 << 30);
     if need_gb > limit_gb {
+        let per_draw = bytes / draws.max(1) as f64;
         return Err(AnalysisError::Memory {
             draws,
             need_gb,
             limit_gb,
             most: (limit_gb * f64::from(1u32 << 30) / per_draw).floor() as u64,
-            hint: if by_year {
+            hint: if extras.by_year {
                 " (or leave out the per-year ranges)"
             } else {
                 ""
@@ -142,23 +133,24 @@ pub fn run(
     check(sc, opt)?;
     let ivs: Vec<&Intervention> = sc.interventions.iter().collect();
     let plan = Plan::new(sc, &ivs)?;
-    check_memory(&plan, opt.draws, opt.by_year, 0.0, sc.limits.memory_gb)?;
     let extras = Outputs {
         by_year: opt.by_year,
         portfolio_years: None,
     };
-    let d = engine::run(
+    check_memory(&plan, opt.draws, extras, sc.limits.memory_gb)?;
+    let (d, ranges) = years::run(
         &plan,
         opt.draws as usize,
         opt.seed,
         extras,
+        opt.interval,
         observer,
         engine::Isa::detect(),
     );
     observer.check()?;
     let stamp = provenance(sc, kb_hash, opt);
     let results = (0..plan.ivs.len())
-        .map(|j| summarise(sc, &plan, &d, j, opt, &stamp))
+        .map(|j| summarise(sc, &plan, &d, &ranges, j, opt, &stamp))
         .collect();
     observer.check()?;
     Ok(results)
@@ -190,29 +182,24 @@ pub fn compare(
         .max()
         .unwrap_or(first);
     let years = (last - first + 1).max(0) as usize;
-    let portfolio_bytes = 4.0 * (plan.ivs[0].keys.len() * years) as f64;
-    check_memory(
-        &plan,
-        opt.draws,
-        opt.by_year,
-        portfolio_bytes,
-        sc.limits.memory_gb,
-    )?;
-    let d = engine::run(
+    let extras = Outputs {
+        by_year: opt.by_year,
+        portfolio_years: Some((first, years)),
+    };
+    check_memory(&plan, opt.draws, extras, sc.limits.memory_gb)?;
+    let (d, ranges) = years::run(
         &plan,
         opt.draws as usize,
         opt.seed,
-        Outputs {
-            by_year: opt.by_year,
-            portfolio_years: Some((first, years)),
-        },
+        extras,
+        opt.interval,
         observer,
         engine::Isa::detect(),
     );
     observer.check()?;
     let stamp = provenance(sc, kb_hash, opt);
     let results: Vec<McResult> = (0..plan.ivs.len())
-        .map(|j| summarise(sc, &plan, &d, j, opt, &stamp))
+        .map(|j| summarise(sc, &plan, &d, &ranges, j, opt, &stamp))
         .collect();
     let n = d.n;
     // each intervention's total PV per draw, once
@@ -290,18 +277,13 @@ pub fn compare(
             (key.clone(), q[0], q[1])
         })
         .collect();
-    let row = keys.len() * years;
     let by_year = (0..years)
         .map(|t| BudgetYear {
             year: first + t as i32,
             net: Keyed(
                 keys.iter()
                     .enumerate()
-                    .map(|(k, key)| {
-                        let at = k * years + t;
-                        let r = YearRange::of(n, |i| d.portfolio[i * row + at], opt.interval);
-                        (key.clone(), r)
-                    })
+                    .map(|(k, key)| (key.clone(), ranges[d.year_row + k * years + t].clone()))
                     .collect(),
             ),
         })

@@ -4,7 +4,6 @@
 
 use serde::Serialize;
 
-use super::stats::percentiles;
 use crate::model::Keyed;
 
 /// Where a result comes from (printed on every result).
@@ -118,19 +117,6 @@ pub struct YearRange {
     pub p50: f64,
     /// High end.
     pub high: f64,
-}
-
-impl YearRange {
-    /// The central `interval` and median of `n` values.
-    pub(super) fn of(n: usize, get: impl Fn(usize) -> f32, interval: f64) -> YearRange {
-        let tail = 0.5 * (1.0 - interval);
-        let q = percentiles(n, get, &[tail, 0.5, 1.0 - tail]);
-        YearRange {
-            low: q[0],
-            p50: q[1],
-            high: q[2],
-        }
-    }
 }
 
 /// One budget year.

@@ -4,7 +4,7 @@
 
 /// An order-preserving `u32` key of an `f32` (NaN sorts last).
 #[inline]
-fn key(x: f32) -> u32 {
+pub(super) fn key(x: f32) -> u32 {
     let b = x.to_bits();
     if b & 0x8000_0000 != 0 {
         !b
@@ -98,7 +98,7 @@ const SMALL: usize = 16_384;
 const MAX_PROBS: usize = 127;
 
 /// numpy's linear rule from the order statistics `at(rank)`.
-fn interpolate(n: usize, probs: &[f64], at: impl Fn(usize) -> f64) -> Vec<f64> {
+pub(super) fn interpolate(n: usize, probs: &[f64], mut at: impl FnMut(usize) -> f64) -> Vec<f64> {
     probs
         .iter()
         .map(|p| {

@@ -153,7 +153,7 @@ fn required(pairs: &[(f64, f64)], keys: &[String], conf: f64) -> Keyed<Option<f6
     )
 }
 
-fn by_year(d: &Draws, plan: &Plan, j: usize, interval: f64) -> Vec<BudgetYear> {
+fn by_year(d: &Draws, ranges: &[YearRange], plan: &Plan, j: usize) -> Vec<BudgetYear> {
     let p = &plan.ivs[j];
     (0..p.horizon)
         .map(|t| BudgetYear {
@@ -164,8 +164,7 @@ fn by_year(d: &Draws, plan: &Plan, j: usize, interval: f64) -> Vec<BudgetYear> {
                     .enumerate()
                     .map(|(k, key)| {
                         let at = d.year_offsets[j] + k * p.horizon + t;
-                        let r = YearRange::of(d.n, |i| d.by_year[i * d.year_row + at], interval);
-                        (key.clone(), r)
+                        (key.clone(), ranges[at].clone())
                     })
                     .collect(),
             ),
@@ -227,6 +226,7 @@ pub(super) fn summarise(
     sc: &Scenario,
     plan: &Plan,
     d: &Draws,
+    ranges: &[YearRange],
     j: usize,
     opt: &Options,
     stamp: &Provenance,
@@ -276,7 +276,7 @@ pub(super) fn summarise(
         break_even_year: keyed(&p.keys, be),
         split_incentive: split(&p.keys, &d.patterns[j], d.n),
         required_success_rate,
-        by_year: (d.year_row > 0).then(|| by_year(d, plan, j, opt.interval)),
+        by_year: (d.year_row > 0).then(|| by_year(d, ranges, plan, j)),
         histogram,
         break_even_distribution,
         inputs: plan
