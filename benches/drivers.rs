@@ -3,11 +3,13 @@
 //! - `tornado_40_items`: every bar of the 40-item `mc40` intervention;
 //! - `mc40_1m`: the Monte Carlo workload of `benches/data/mc40.toml` (1,000,000 draws, 41 random
 //!   inputs, 4 keys, break-even years);
-//! - `workloads/…`: what users run beside it (issue 14), at 100,000 draws so one run of the
-//!   group stays short: mc40 with each family of distributions (`mc40-pert`, `mc40-normal`,
-//!   `mc40-lognormal`), `mc40 --by-year`, `compare` of the two interventions of
-//!   `scenarios/sammenligning.toml`, `compare` of the 60 interventions of
-//!   `benches/data/portfolio60.toml`.
+//! - `workloads/…`: what users run beside it (issue 14): mc40 with each family of distributions
+//!   (`mc40-pert`, `mc40-normal`, `mc40-lognormal`, `mc40-beta`) at 100,000 draws so one run of
+//!   the group stays short, `mc40 --by-year` at 1,000,000 (where the per-year values no longer
+//!   fit and the brackets of `analysis::mc::years` are used), `compare` of the two
+//!   interventions of `scenarios/sammenligning.toml` and of the 60 interventions of
+//!   `benches/data/portfolio60.toml` at 100,000, and the decision report of those 60 at 10,000
+//!   (analysis, tables, charts, page and PDF into a temporary folder).
 //!
 //! Run: `cargo bench --bench drivers` (release build; the grid's goal is < 0.1 s, mc40's ≤ 0.15 s);
 //! `cargo bench --bench drivers -- workloads` for the second group alone.
@@ -66,7 +68,13 @@ fn workloads(c: &mut Criterion) {
     };
     let mut g = c.benchmark_group("workloads");
     g.sample_size(10);
-    for name in ["mc40", "mc40-pert", "mc40-normal", "mc40-lognormal"] {
+    for name in [
+        "mc40",
+        "mc40-pert",
+        "mc40-normal",
+        "mc40-lognormal",
+        "mc40-beta",
+    ] {
         let sc = load(&format!("benches/data/{name}.toml"));
         let o = options(100_000, false);
         g.bench_function(format!("{name}_100k"), |b| {
@@ -74,8 +82,8 @@ fn workloads(c: &mut Criterion) {
         });
     }
     let mc40 = load("benches/data/mc40.toml");
-    let o = options(100_000, true);
-    g.bench_function("mc40_by_year_100k", |b| {
+    let o = options(1_000_000, true);
+    g.bench_function("mc40_by_year_1m", |b| {
         b.iter(|| black_box(mc::run(&mc40, "kb", &o, &soem::observer::Quiet).expect("mc")))
     });
     for (name, file) in [
@@ -90,6 +98,32 @@ fn workloads(c: &mut Criterion) {
             })
         });
     }
+    let p60 = load("benches/data/portfolio60.toml");
+    g.bench_function("report_60_10k", |b| {
+        b.iter(|| {
+            let dir = tempfile::tempdir().expect("a temporary folder");
+            let opt = soem::report::Options {
+                out: dir.path().join("report"),
+                purpose: soem::analysis::decision::Purpose::Prioritisation,
+                lang: soem::present::format::Lang::Da,
+                draws: 10_000,
+                seed: 1,
+                force: false,
+            };
+            let quiet = &soem::observer::Quiet;
+            let lock = soem::report::prepare(&opt).expect("the folder");
+            let summary = soem::analysis::decision::analyse(
+                &p60,
+                &kb,
+                opt.purpose,
+                opt.draws,
+                opt.seed,
+                quiet,
+            )
+            .expect("analysis");
+            black_box(soem::report::write(&p60, &summary, &opt, &lock, quiet).expect("report"))
+        })
+    });
     g.finish();
 }
 

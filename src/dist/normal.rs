@@ -142,7 +142,7 @@ pub fn truncated(u: f64, fa: f64, w: f64) -> f64 {
     (fa + u * w).clamp(f64::MIN_POSITIVE, 1.0 - f64::EPSILON / 2.0)
 }
 
-/// mean + sd·[`draw`]([`truncated`](u, fa, w)) of every u into `out`, bit for bit: the centre
+/// mean + sd·[`draw`] of [`truncated`] (u, fa, w) for every u, into `out`, bit for bit: the centre
 /// for all in one branch-free pass (which the compiler vectorises), then, when there are any,
 /// the tails from the table (with AVX2 when `AVX`, see [`Table::get_into`]).
 #[inline(always)]

@@ -4,7 +4,7 @@
 //! A per-year *column* is one key's undiscounted net in one year, over the draws: an
 //! intervention's (`--by-year`) or the portfolio's (summed over the interventions). Its range
 //! is three exact percentiles (the interval's ends and the median, numpy's linear rule, as
-//! [`stats::percentiles`]). Keeping every column of every draw costs 4 bytes × draws × keys ×
+//! [`super::stats::percentiles`]). Keeping every column of every draw costs 4 bytes × draws × keys ×
 //! years (387 MiB for mc40 at 1,000,000 draws), so the engine keeps, per column, only the values
 //! inside a few *brackets* and counts the ones below each:
 //!
@@ -38,7 +38,7 @@ const PILOT_BYTES: usize = 32 << 20;
 const SPREAD: f64 = 4.5;
 
 /// Which values of each column to keep: per column, key intervals `[lo, hi]` (of
-/// [`stats::key`]); values below an interval are counted for it.
+/// the order-preserving `f32` key of the percentiles); values below an interval are counted for it.
 #[derive(Debug, Clone, Default)]
 pub struct Keep {
     /// Per column, its intervals.
