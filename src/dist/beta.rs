@@ -1,61 +1,78 @@
-//! The beta quantile (PERT and beta inputs): exact by a safeguarded Newton iteration on the
-//! regularized incomplete beta, and tabled per parameter pair for the inner loop
+//! The beta quantile (PERT and beta inputs): exact by a safeguarded Newton iteration on statrs'
+//! regularized incomplete beta (not statrs' inverse, which panics for some small shapes), and tabled per parameter pair for the inner loop
 //! ([`super::table`]).
 
 use std::sync::Arc;
 
-use statrs::function::beta::{beta_reg, inv_beta_reg, ln_beta};
+use statrs::function::beta::{beta_reg, ln_beta};
 
 use super::table::{self, Table};
 
-/// Q(v) of Beta(a, b) for v ≤ ½ (the lower half: x at or below the median), to about 1e-15
-/// relative: statrs' inverse as the start, then Newton steps on I_x(a, b) − v kept inside a
-/// bracket (bisection when a step leaves it).
+/// Q(v) of Beta(a, b) where it is at most ½ (v ≤ I_½(a, b)), to about 1e-15
+/// relative: from the small-x approximation, Newton steps in y = ln x on ln I_x(a, b) = ln v
+/// (near 0, I_x ≈ K·xᵃ is linear in y, so even a tiny α converges at once), kept inside a
+/// bracket in y (bisection there, geometric in x, when a step leaves it).
 pub fn lower_quantile(a: f64, b: f64, v: f64) -> f64 {
     if v <= 0.0 {
         return 0.0;
     }
     let ln_b = ln_beta(a, b);
-    let (mut lo, mut hi) = (0.0f64, 1.0f64);
-    let mut x = inv_beta_reg(a, b, v);
-    if !(x > 0.0 && x < 1.0) {
-        x = 0.5;
-    }
-    for _ in 0..100 {
-        let i = beta_reg(a, b, x);
+    // ln of the smallest positive double, and of 1
+    let (mut lo, mut hi) = (-745.0f64, 0.0f64);
+    // the start: near 0, I_x ≈ xᵃ / (a·B(a, b)), so ln x ≈ (ln v + ln a + ln B) / a
+    let y0 = (v.ln() + a.ln() + ln_b) / a;
+    let mut y = if y0.is_finite() {
+        y0.clamp(-740.0, -1e-3)
+    } else {
+        -1.0
+    };
+    for _ in 0..200 {
+        let x = y.exp();
+        let i = beta_reg(a, b, x.min(1.0));
         if i == v {
             break;
         }
         if i < v {
-            lo = x;
+            lo = y;
         } else {
-            hi = x;
+            hi = y;
         }
-        let pdf = ((a - 1.0) * x.ln() + (b - 1.0) * (-x).ln_1p() - ln_b).exp();
-        let mut next = x - (i - v) / pdf;
+        // d ln I / dy = x·pdf(x) / I; ln I − ln v = ln(1 + (I − v)/v), exact near the root
+        let x_pdf = (a * y + (b - 1.0) * (-x).ln_1p() - ln_b).exp();
+        let step = ((i - v) / v).ln_1p() * i / x_pdf;
+        let mut next = y - step;
         if !(next > lo && next < hi) {
-            next = if lo == 0.0 {
-                0.5 * hi.min(x)
-            } else {
-                0.5 * (lo + hi)
-            };
+            next = 0.5 * (lo + hi);
         }
-        let done = (next - x).abs() <= 2e-16 * x;
-        x = next;
-        if done || hi - lo <= 1e-17 * x {
+        let done = (next - y).abs() <= 1e-16 || hi - lo <= 1e-16;
+        y = next;
+        if done {
             break;
         }
     }
-    x
+    y.exp()
 }
 
-/// The exact quantile of Beta(a, b) at u in (0, 1): the lower half directly, the upper half as
-/// 1 − Q of Beta(b, a) at 1 − u (so the upper tail keeps its precision too).
+/// The exact quantile of Beta(a, b) at u in (0, 1): where the quantile is at most ½ (u up to
+/// I_½(a, b)) directly, above as 1 − Q of Beta(b, a) at 1 − u — so neither a tiny quantile
+/// (a skewed beta's whole upper half can lie below 10⁻¹⁵) nor one next to 1 loses its digits.
 pub fn quantile(a: f64, b: f64, u: f64) -> f64 {
     if u > 0.5 {
-        1.0 - lower_quantile(b, a, 1.0 - u)
-    } else {
+        // 1 − u is exact here
+        upper_quantile(a, b, 1.0 - u)
+    } else if u <= beta_reg(a, b, 0.5) {
         lower_quantile(a, b, u)
+    } else {
+        1.0 - lower_quantile(b, a, 1.0 - u)
+    }
+}
+
+/// Q(1 − v) of Beta(a, b) for v ≤ ½, from v itself (1 − v would round away a small v's digits).
+pub fn upper_quantile(a: f64, b: f64, v: f64) -> f64 {
+    if 1.0 - v > beta_reg(a, b, 0.5) {
+        1.0 - lower_quantile(b, a, v)
+    } else {
+        lower_quantile(a, b, 1.0 - v)
     }
 }
 
@@ -64,9 +81,9 @@ pub fn table(a: f64, b: f64) -> Arc<Table> {
     table::cached([0, a.to_bits(), b.to_bits()], || {
         Table::new(&|upper, v| {
             if upper {
-                1.0 - lower_quantile(b, a, v)
+                upper_quantile(a, b, v)
             } else {
-                lower_quantile(a, b, v)
+                quantile(a, b, v)
             }
         })
     })
@@ -125,6 +142,39 @@ mod tests {
                 }
             }
             assert!(worst < 5e-13, "Beta({a}, {b}): {worst:e}");
+        }
+    }
+
+    /// Shapes far from PERT's (a tiny or a huge α or β): the table builds, leaves to the exact
+    /// quantile what it cannot follow, and every draw is in [0, 1] and nondecreasing in u.
+    /// (The lower half's Newton iteration works in ln x: for α = 0.05 the quantile at u = 10⁻⁴
+    /// is about 10⁻⁷⁴, which bisection in x from ½ would not reach.)
+    #[test]
+    fn extreme_shapes_give_draws_in_range_and_in_order() {
+        for (a, b) in [
+            (0.05, 0.05),
+            (0.02, 3.0),
+            (500.0, 500.0),
+            (1e4, 2.0),
+            (5.0, 1.0),
+        ] {
+            let s = super::super::Sampler::new(&super::super::Dist::Beta { alpha: a, beta: b });
+            let mut last = 0.0f64;
+            for k in 1..20_000 {
+                let u = f64::from(k) / 20_000.0;
+                let x = s.quantile(u);
+                assert!((0.0..=1.0).contains(&x), "Beta({a}, {b}) at {u}: {x}");
+                // within the tables' tolerance of nondecreasing
+                assert!(
+                    x >= last * (1.0 - 1e-12),
+                    "Beta({a}, {b}) at {u}: {x} < {last}"
+                );
+                last = x;
+            }
+            for u in [1e-300, 1e-30, 1e-10, 1.0 - 1e-10, 1.0 - 1e-16] {
+                let x = quantile(a, b, u);
+                assert!((0.0..=1.0).contains(&x), "Beta({a}, {b}) at {u:e}: {x}");
+            }
         }
     }
 

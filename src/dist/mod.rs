@@ -369,7 +369,11 @@ impl Sampler {
             }
             Sampler::Beta {
                 min, width, table, ..
-            } => min + width * table.get(u).unwrap_or_else(|| self.beta_exact(u)),
+            } => {
+                // a table's polynomial may round a hair outside [0, 1]
+                let x = table.get(u).unwrap_or_else(|| self.beta_exact(u));
+                min + width * x.clamp(0.0, 1.0)
+            }
         }
     }
 
@@ -438,7 +442,7 @@ impl Sampler {
                     }
                 }
                 for o in out.iter_mut() {
-                    *o = min + width * *o;
+                    *o = min + width * o.clamp(0.0, 1.0);
                 }
             }
         }
