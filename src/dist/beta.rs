@@ -1,6 +1,6 @@
 //! The beta quantile (PERT and beta inputs): exact by a safeguarded Newton iteration on statrs'
-//! regularized incomplete beta (not statrs' inverse, which panics for some small shapes), and tabled per parameter pair for the inner loop
-//! ([`super::table`]).
+//! regularized incomplete beta (not statrs' inverse, which panics for some small shapes), and
+//! tabled per parameter pair for the inner loop ([`super::table`]).
 
 use std::sync::Arc;
 
