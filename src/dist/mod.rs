@@ -364,36 +364,39 @@ impl Sampler {
             Sampler::Normal(mean, sd, fa, w) => {
                 mean + sd * normal::draw(normal::truncated(u, *fa, *w))
             }
-            Sampler::Lognormal(_, _, table) => {
-                table.get(u).unwrap_or_else(|| self.lognormal_exact(u))
-            }
+            Sampler::Lognormal(_, _, table) => table.get(u).unwrap_or_else(|| self.exact(u)),
             Sampler::Beta {
                 min, width, table, ..
             } => {
                 // a table's polynomial may round a hair outside [0, 1]
-                let x = table.get(u).unwrap_or_else(|| self.beta_exact(u));
+                let x = table.get(u).unwrap_or_else(|| self.exact(u));
                 min + width * x.clamp(0.0, 1.0)
             }
         }
     }
 
-    /// The exact beta quantile, where the table leaves it (kept out of the inner loop).
+    /// The exact quantile of a tabled distribution where its table leaves it (the far tails;
+    /// kept out of the inner loop): of the beta itself (before min + width·x), of the lognormal.
     #[inline(never)]
-    fn beta_exact(&self, u: f64) -> f64 {
+    fn exact(&self, u: f64) -> f64 {
         match self {
             Sampler::Beta { alpha, beta, .. } => beta::quantile(*alpha, *beta, u.clamp(0.0, 1.0)),
-            _ => f64::NAN,
-        }
-    }
-
-    /// The exact lognormal quantile, where the table leaves it.
-    #[inline(never)]
-    fn lognormal_exact(&self, u: f64) -> f64 {
-        match self {
             Sampler::Lognormal(mu, sigma, _) => {
                 (mu + sigma * inverse_normal(normal::truncated(u, 0.0, 1.0))).exp()
             }
             _ => f64::NAN,
+        }
+    }
+
+    /// `table`'s values for the uniforms `u` into `out`, the exact ones where it leaves them.
+    #[inline(always)]
+    fn tabled_into<const AVX: bool>(&self, table: &table::Table, u: &[f64], out: &mut [f64]) {
+        if !table.get_into::<AVX>(u, out) {
+            for (o, u) in out.iter_mut().zip(u) {
+                if o.is_nan() {
+                    *o = self.exact(*u);
+                }
+            }
         }
     }
 
@@ -422,25 +425,11 @@ impl Sampler {
             Sampler::Normal(mean, sd, fa, w) => {
                 normal::draws_into::<AVX>(u, out, (*fa, *w), (*mean, *sd));
             }
-            Sampler::Lognormal(_, _, table) => {
-                if !table.get_into::<AVX>(u, out) {
-                    for (o, u) in out.iter_mut().zip(u) {
-                        if o.is_nan() {
-                            *o = self.lognormal_exact(*u);
-                        }
-                    }
-                }
-            }
+            Sampler::Lognormal(_, _, table) => self.tabled_into::<AVX>(table, u, out),
             Sampler::Beta {
                 min, width, table, ..
             } => {
-                if !table.get_into::<AVX>(u, out) {
-                    for (o, u) in out.iter_mut().zip(u) {
-                        if o.is_nan() {
-                            *o = self.beta_exact(*u);
-                        }
-                    }
-                }
+                self.tabled_into::<AVX>(table, u, out);
                 for o in out.iter_mut() {
                     *o = min + width * o.clamp(0.0, 1.0);
                 }

@@ -110,17 +110,20 @@ impl Table {
     /// Q(u) from the table, or `None` where the table leaves it to the exact Q.
     #[inline(always)]
     pub fn get(&self, u: f64) -> Option<f64> {
+        let x = self.eval(u);
+        (!x.is_nan()).then_some(x)
+    }
+
+    /// Q(u) from the table, NaN where the table leaves it (outside [FROM, ½) of v, or a piece
+    /// marked NaN), without branches.
+    #[inline(always)]
+    fn eval(&self, u: f64) -> f64 {
         let upper = u > 0.5;
         let v = if upper { 1.0 - u } else { u };
-        if !(FROM..0.5).contains(&v) {
-            return None;
-        }
-        let (index, t) = locate(v);
-        let c = &self.pieces[usize::from(upper) * PIECES + index];
-        if c[0].is_nan() {
-            return None;
-        }
-        Some(horner(c, t))
+        let inside = (FROM..0.5).contains(&v);
+        let (index, t) = locate(if inside { v } else { 0.25 });
+        let x = horner(&self.pieces[usize::from(upper) * PIECES + index], t);
+        if inside { x } else { f64::NAN }
     }
 
     /// [`Table::get`] of every u into `out` (as long as `u`), where the table has it, else NaN;
@@ -141,15 +144,8 @@ impl Table {
     fn get_into_scalar(&self, u: &[f64], out: &mut [f64]) -> bool {
         let mut all = true;
         for (o, &u) in out.iter_mut().zip(u) {
-            let upper = u > 0.5;
-            let v = if upper { 1.0 - u } else { u };
-            let inside = (FROM..0.5).contains(&v);
-            let (index, t) = locate(if inside { v } else { 0.25 });
-            let c = &self.pieces[usize::from(upper) * PIECES + index];
-            let x = horner(c, t);
-            let x = if inside { x } else { f64::NAN };
-            all &= !x.is_nan();
-            *o = x;
+            *o = self.eval(u);
+            all &= !o.is_nan();
         }
         all
     }

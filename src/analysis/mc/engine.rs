@@ -184,18 +184,11 @@ pub(super) fn fill_block<const AVX: bool>(
                 cols.for_each(|(((xc, uc), a), b)| *xc = a + uc * b);
             }
         }
-    } else if let Some(first) = p.shared_columns {
+    } else if let Some((first, sampler)) = &p.shared_columns {
         // one distribution for every column: its quantiles of each draw's run of uniforms
-        let sampler = p.columns[0]
-            .consequences
-            .as_ref()
-            .or(p.columns[0].prices.as_ref())
-            .map(|i| &i.sampler);
-        if let Some(sampler) = sampler {
-            for i in 0..nb {
-                let u = &ub[i * slots + first..i * slots + first + n];
-                sampler.quantiles::<AVX>(u, &mut x_block[i * w..i * w + n]);
-            }
+        for i in 0..nb {
+            let u = &ub[i * slots + first..i * slots + first + n];
+            sampler.quantiles::<AVX>(u, &mut x_block[i * w..i * w + n]);
         }
     } else {
         let mut q = [0.0; BLOCK];

@@ -137,9 +137,24 @@ pub fn run(
         by_year: opt.by_year,
         portfolio_years: None,
     };
-    check_memory(&plan, opt.draws, extras, sc.limits.memory_gb)?;
+    let (_, _, results) = run_plan(sc, kb_hash, &plan, opt, extras, observer)?;
+    observer.check()?;
+    Ok(results)
+}
+
+/// The run of `run` and `compare` on a plan: the memory check, the draws and their per-year
+/// ranges, and each intervention's summary.
+fn run_plan(
+    sc: &Scenario,
+    kb_hash: &str,
+    plan: &Plan,
+    opt: &Options,
+    extras: Outputs,
+    observer: &dyn Observer,
+) -> Result<(Draws, Vec<YearRange>, Vec<McResult>), AnalysisError> {
+    check_memory(plan, opt.draws, extras, sc.limits.memory_gb)?;
     let (d, ranges) = years::run(
-        &plan,
+        plan,
         opt.draws as usize,
         opt.seed,
         extras,
@@ -150,10 +165,9 @@ pub fn run(
     observer.check()?;
     let stamp = provenance(sc, kb_hash, opt);
     let results = (0..plan.ivs.len())
-        .map(|j| summarise(sc, &plan, &d, &ranges, j, opt, &stamp))
+        .map(|j| summarise(sc, plan, &d, &ranges, j, opt, &stamp))
         .collect();
-    observer.check()?;
-    Ok(results)
+    Ok((d, ranges, results))
 }
 
 /// Compares two or more interventions with paired draws, and sums them as a portfolio.
@@ -186,21 +200,8 @@ pub fn compare(
         by_year: opt.by_year,
         portfolio_years: Some((first, years)),
     };
-    check_memory(&plan, opt.draws, extras, sc.limits.memory_gb)?;
-    let (d, ranges) = years::run(
-        &plan,
-        opt.draws as usize,
-        opt.seed,
-        extras,
-        opt.interval,
-        observer,
-        engine::Isa::detect(),
-    );
-    observer.check()?;
+    let (d, ranges, results) = run_plan(sc, kb_hash, &plan, opt, extras, observer)?;
     let stamp = provenance(sc, kb_hash, opt);
-    let results: Vec<McResult> = (0..plan.ivs.len())
-        .map(|j| summarise(sc, &plan, &d, &ranges, j, opt, &stamp))
-        .collect();
     let n = d.n;
     // each intervention's total PV per draw, once
     let totals: Vec<Vec<f64>> = (0..plan.ivs.len())

@@ -78,8 +78,9 @@ pub struct InterventionPlan {
     pub affine_columns: Option<(usize, Vec<f64>, Vec<f64>)>,
     /// Otherwise, when every column's factor is one input of one and the same distribution
     /// (a factor drawn per item), from consecutive slots: the first slot, so a draw's factors
-    /// are that distribution's quantiles of a contiguous run of uniforms.
-    pub shared_columns: Option<usize>,
+    /// are that distribution's quantiles of a contiguous run of uniforms: the first slot and the
+    /// distribution.
+    pub shared_columns: Option<(usize, Sampler)>,
     /// Per key: the PV row equals the cumulative row of the last horizon year (the result
     /// period covers the horizon), so the PV is the last cumulative value.
     pub pv_is_last: Vec<bool>,
@@ -412,7 +413,7 @@ impl InterventionPlan {
                             .enumerate()
                             .all(|(c, i)| i.slot == v[0].slot + c && i.dist == v[0].dist)
                 })
-                .map(|v| v[0].slot)
+                .map(|v| (v[0].slot, v[0].sampler.clone()))
         };
         // the interval of each x entry (scaled by s or not), for the sign bounds
         let cert = {

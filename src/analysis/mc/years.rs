@@ -204,10 +204,12 @@ pub(super) fn run_with(
         brackets(&pilot.years, (m, n), &probs, spread)
     };
     let mut d = engine::run(plan, n, seed, extras, &keep, observer, isa);
-    let tally = std::mem::take(&mut d.years);
-    let mut ranges: Vec<Option<YearRange>> = (0..cols)
-        .into_par_iter()
-        .map(|c| resolve(&tally, c, n, &probs))
+    let mut tally = std::mem::take(&mut d.years);
+    let mut ranges: Vec<Option<YearRange>> = tally
+        .kept
+        .par_iter_mut()
+        .zip(&tally.below)
+        .map(|(kept, below)| resolve(kept, below, n, &probs))
         .collect();
     let missed: Vec<usize> = (0..cols).filter(|c| ranges[*c].is_none()).collect();
     if !missed.is_empty() && !observer.cancelled() {
@@ -220,9 +222,9 @@ pub(super) fn run_with(
             again.intervals[c] = vec![(0, u32::MAX)];
             again.expect[c] = vec![n];
         }
-        let e = engine::run(plan, n, seed, extras, &again, &crate::observer::Quiet, isa);
+        let mut e = engine::run(plan, n, seed, extras, &again, &crate::observer::Quiet, isa);
         for &c in &missed {
-            ranges[c] = resolve(&e.years, c, n, &probs);
+            ranges[c] = resolve(&mut e.years.kept[c], &e.years.below[c], n, &probs);
         }
     }
     let nan = YearRange {
@@ -249,7 +251,7 @@ fn pilot_draws(cols: usize, n: usize) -> usize {
 /// Brackets from a pilot of `m` draws (every value kept, `tally`) for a run of `n` draws: per
 /// column one key interval per wanted percentile, merged where they overlap.
 fn brackets(pilot: &Tally, (m, n): (usize, usize), probs: &[f64], spread: f64) -> Keep {
-    let intervals: Vec<Vec<(u32, u32)>> = pilot
+    let (intervals, expect): (Vec<_>, Vec<_>) = pilot
         .kept
         .par_iter()
         .map(|kept| {
@@ -278,46 +280,36 @@ fn brackets(pilot: &Tally, (m, n): (usize, usize), probs: &[f64], spread: f64) -
                     _ => merged.push((lo, hi)),
                 }
             }
-            merged
-        })
-        .collect();
-    // room for the share of the pilot's values each interval holds, and some
-    let expect = intervals
-        .iter()
-        .zip(&pilot.kept)
-        .map(|(iv, kept)| {
-            iv.iter()
+            // room for the share of the pilot's values each interval holds, and some
+            let expect = merged
+                .iter()
                 .map(|&(lo, hi)| {
-                    let inside = kept[0]
-                        .iter()
-                        .filter(|x| (lo..=hi).contains(&key(**x)))
-                        .count();
+                    let inside = v.partition_point(|k| *k <= hi) - v.partition_point(|k| *k < lo);
                     (inside as f64 / m as f64 * n as f64 * 1.05) as usize + 64
                 })
-                .collect()
+                .collect();
+            (merged, expect)
         })
-        .collect();
+        .unzip();
     Keep { intervals, expect }
 }
 
-/// Column `c`'s range from what the run kept, or `None` when a wanted order statistic is not
-/// in a kept interval.
-fn resolve(t: &Tally, c: usize, n: usize, probs: &[f64]) -> Option<YearRange> {
-    let kept = &t.kept[c];
-    let q = if kept.len() == 1 && t.below[c][0] == 0 && kept[0].len() == n {
+/// A column's range from what the run kept of it (`kept` per interval, sorted here, and the
+/// values `below` each), or `None` when a wanted order statistic is not in a kept interval.
+fn resolve(kept: &mut [Vec<f32>], below: &[u64], n: usize, probs: &[f64]) -> Option<YearRange> {
+    let q = if kept.len() == 1 && below[0] == 0 && kept[0].len() == n {
         // every value: the histogram method, as for any column of stored draws
         percentiles(n, |i| kept[0][i], probs)
     } else {
         // the order statistics each percentile needs, from the interval that holds them
-        let mut sorted: Vec<Vec<f32>> = kept.clone();
-        for v in &mut sorted {
+        for v in kept.iter_mut() {
             v.sort_unstable_by_key(|x| key(*x));
         }
         let mut ok = true;
         let q = interpolate(n, probs, |r| {
-            let found = t.below[c]
+            let found = below
                 .iter()
-                .zip(&sorted)
+                .zip(kept.iter())
                 .find(|(b, v)| **b as usize <= r && r < **b as usize + v.len());
             match found {
                 Some((b, v)) => f64::from(v[r - *b as usize]),
