@@ -39,6 +39,7 @@ pub mod observer;
 pub mod present;
 pub mod report;
 pub mod scenario;
+pub mod serve;
 pub mod text;
 
 #[cfg(test)]

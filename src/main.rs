@@ -7,7 +7,7 @@ fn main() -> ExitCode {
     let cli = soem::cli::Cli::parse(); // usage errors: clap prints them and exits with 2
     soem::cli::interrupt::install();
     let result = soem::cli::run(&cli);
-    if soem::cli::interrupt::requested() {
+    if soem::cli::interrupt::requested() && !cli.is_serve() {
         // Ctrl-C: whatever was computed is not printed, and nothing was written
         eprintln!("Error: {}", soem::error::AnalysisError::Interrupted);
         return ExitCode::from(soem::cli::interrupt::EXIT_CODE);

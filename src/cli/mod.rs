@@ -10,8 +10,8 @@ mod grid;
 pub mod interrupt;
 mod knowledge;
 mod mc;
-mod new;
-mod progress;
+pub mod new;
+pub mod progress;
 mod require;
 mod tornado;
 
@@ -224,6 +224,33 @@ Examples:
         #[command(subcommand)]
         what: KnowledgeCmd,
     },
+    /// The workbench: a local web page to build a case step by step, watch its results and
+    /// uncertainty as you type, compare interventions and make the report.
+    #[command(after_help = "\
+Examples:
+  soem serve                        # the scenarios/ folder, http://127.0.0.1:8421/
+  soem serve mine --port 9000 --no-open
+  soem serve --host 0.0.0.0         # other machines too: needs the printed token
+
+The URL is the first line printed; Ctrl-C stops the server. Files are saved in DIR; deleted files
+are moved to DIR/.trash/.")]
+    Serve {
+        /// The folder of scenario files [default: ./scenarios]
+        #[arg(default_value = "scenarios", value_name = "DIR")]
+        dir: PathBuf,
+        /// Port (the next free one when taken)
+        #[arg(long, default_value_t = crate::serve::DEFAULT_PORT)]
+        port: u16,
+        /// Address to listen on; anything but loopback needs a token on every request
+        #[arg(long, default_value = "127.0.0.1", value_name = "ADDR")]
+        host: std::net::IpAddr,
+        /// The token requests must carry [default: generated when --host is not loopback]
+        #[arg(long, env = "SOEM_TOKEN", value_name = "TOKEN")]
+        token: Option<String>,
+        /// Do not open the browser
+        #[arg(long)]
+        no_open: bool,
+    },
     /// Write a commented starting scenario for a knowledge-base target group.
     #[command(after_help = "\
 Example:
@@ -412,13 +439,14 @@ impl Command {
             | Command::Mc { file, .. }
             | Command::Compare { file, .. }
             | Command::Report { file, .. } => Some(file),
-            Command::Knowledge { .. } | Command::New { .. } => None,
+            Command::Knowledge { .. } | Command::New { .. } | Command::Serve { .. } => None,
         }
     }
 }
 
-/// Runs the command on the loaded knowledge base and scenario and returns its result.
-fn result<'a>(
+/// Runs the command on the loaded knowledge base and scenario and returns its result (the
+/// workbench's JSON API answers through this too, so its JSON is the command's).
+pub fn result<'a>(
     cli: &Cli,
     kb: &'a KnowledgeBase,
     sc: Option<&'a Scenario>,
@@ -541,6 +569,28 @@ fn result<'a>(
             })
         }
         Command::Knowledge { what } => Box::new(knowledge::run(kb, what, lang)?),
+        Command::Serve {
+            dir,
+            port,
+            host,
+            token,
+            no_open,
+        } => {
+            let opt = crate::serve::Options {
+                dir: dir.clone(),
+                host: *host,
+                port: *port,
+                token: token.clone(),
+                open: !no_open,
+                lang,
+            };
+            crate::serve::run(&opt, kb.clone(), limits())?;
+            Box::new(Wrote {
+                line: String::new(),
+                json: serde_json::json!({}),
+                path: PathBuf::new(),
+            })
+        }
         Command::New {
             target_group,
             success_goal,
@@ -570,6 +620,19 @@ fn result<'a>(
             }
         }
     })
+}
+
+impl Cli {
+    /// Parses `args` (the program name first) as the command line does; the error is clap's
+    /// message (the workbench's API builds its commands this way).
+    pub fn try_parse_from_args(args: &[String]) -> std::result::Result<Cli, String> {
+        <Cli as Parser>::try_parse_from(args).map_err(|e| e.render().to_string())
+    }
+
+    /// Whether the command is the workbench server (for which Ctrl-C is the normal stop).
+    pub fn is_serve(&self) -> bool {
+        matches!(self.command, Command::Serve { .. })
+    }
 }
 
 /// A table for the terminal with its title on the line above (when it has one).

@@ -476,3 +476,124 @@ impl Chart for Overlap {
         Ok(())
     }
 }
+
+// The figures of one result, built in one place for the report and the workbench.
+
+/// Net gain per year and actor of one intervention (SØM's "Figur 2").
+pub fn net_bars(c: &crate::model::Calculation, lang: Lang) -> NetBars {
+    NetBars {
+        title: format!(
+            "{} — {}",
+            lang.t(
+                "Nettogevinst pr. år og aktør",
+                "Net gain per year and actor"
+            ),
+            c.id
+        ),
+        years: c.years.clone(),
+        series: c
+            .net
+            .0
+            .iter()
+            .skip(1)
+            .map(|(k, v)| (crate::present::words::actor(k, lang), v.clone()))
+            .collect(),
+        lang,
+        y_label: lang.t("tusinde kr.", "thousand kr.").into(),
+    }
+}
+
+/// The present value of the total by success rate, with the required and the assumed rate.
+pub fn requirement(
+    c: &crate::model::Calculation,
+    d: &crate::analysis::require::Requirement,
+    lang: Lang,
+) -> Requirement {
+    Requirement {
+        title: format!(
+            "{} — {}",
+            lang.t(
+                "Nutidsværdi efter succesrate (rød: krævet, orange: antaget)",
+                "Present value by success rate (red: required, orange: assumed)"
+            ),
+            c.id
+        ),
+        pv0: d.pv_at_zero,
+        slope: d.slope,
+        assumed: c.success_rate,
+        required: d.success_rate,
+        lang,
+    }
+}
+
+/// The tornado's twelve widest bars.
+pub fn tornado(t: &crate::analysis::tornado::Tornado, lang: Lang) -> Tornado {
+    Tornado {
+        title: format!("{} — {}", lang.t("Tornado (±20 %)", "Tornado (±20%)"), t.id),
+        base: t.base,
+        bars: t
+            .bars
+            .iter()
+            .take(12)
+            .map(|b| (crate::present::words::bar(b, lang), b.low, b.high))
+            .collect(),
+        lang,
+    }
+}
+
+/// The Monte Carlo histogram of the total present value with the interval marked.
+pub fn histogram(m: &crate::analysis::mc::McResult, lang: Lang) -> Histogram {
+    Histogram {
+        title: format!(
+            "{} — {}",
+            lang.t(
+                "Monte Carlo: nutidsværdi i alt (linjer: interval)",
+                "Monte Carlo: total present value (lines: interval)"
+            ),
+            m.id
+        ),
+        edges: m.histogram.edges.clone(),
+        counts: m.histogram.counts.clone(),
+        interval: m
+            .pv
+            .get(crate::model::TOTAL)
+            .map_or([0.0, 0.0], |p| p.interval),
+        lang,
+    }
+}
+
+/// The interventions' intervals of the total present value, one row each.
+pub fn overlap(mcs: &[crate::analysis::mc::McResult], lang: Lang) -> Overlap {
+    Overlap {
+        title: lang
+            .t(
+                "Intervaller for nutidsværdi i alt (streg: median)",
+                "Intervals of the total present value (bar: median)",
+            )
+            .into(),
+        rows: mcs
+            .iter()
+            .filter_map(|m| {
+                let p = m.pv.get(crate::model::TOTAL)?;
+                Some((m.id.clone(), p.interval[0], p.p50, p.interval[1]))
+            })
+            .collect(),
+        lang,
+    }
+}
+
+/// Renders `chart` as SVG text only (the workbench's live figures), without the XML declaration.
+pub fn svg(chart: &impl Chart) -> Result<String, ReportError> {
+    register_font();
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
+        root.fill(&WHITE).map_err(err)?;
+        chart.draw(&root)?;
+        root.present().map_err(err)?;
+    }
+    Ok(match svg.find("<svg") {
+        Some(i) => svg[i..].to_string(),
+        None => svg,
+    })
+}

@@ -41,25 +41,7 @@ pub fn figures(s: &Summary, lang: Lang, dir: &Path) -> Result<Vec<(String, Strin
             &mut out,
             dir,
             format!("net_{id}"),
-            &charts::NetBars {
-                title: format!(
-                    "{} — {id}",
-                    lang.t(
-                        "Nettogevinst pr. år og aktør",
-                        "Net gain per year and actor"
-                    )
-                ),
-                years: c.years.clone(),
-                series: c
-                    .net
-                    .0
-                    .iter()
-                    .skip(1)
-                    .map(|(k, v)| (words::actor(k, lang), v.clone()))
-                    .collect(),
-                lang,
-                y_label: lang.t("tusinde kr.", "thousand kr.").into(),
-            },
+            &charts::net_bars(c, lang),
         )?;
         fig(
             &mut out,
@@ -111,20 +93,7 @@ pub fn figures(s: &Summary, lang: Lang, dir: &Path) -> Result<Vec<(String, Strin
                 &mut out,
                 dir,
                 format!("requirement_{id}"),
-                &charts::Requirement {
-                    title: format!(
-                        "{} — {id}",
-                        lang.t(
-                            "Nutidsværdi efter succesrate (rød: krævet, orange: antaget)",
-                            "Present value by success rate (red: required, orange: assumed)"
-                        )
-                    ),
-                    pv0: d.pv_at_zero,
-                    slope: d.slope,
-                    assumed: c.success_rate,
-                    required: d.success_rate,
-                    lang,
-                },
+                &charts::requirement(c, d, lang),
             )?;
         }
         if let Some(t) = s.tornado.get(i) {
@@ -132,38 +101,15 @@ pub fn figures(s: &Summary, lang: Lang, dir: &Path) -> Result<Vec<(String, Strin
                 &mut out,
                 dir,
                 format!("tornado_{id}"),
-                &charts::Tornado {
-                    title: format!("{} — {id}", lang.t("Tornado (±20 %)", "Tornado (±20%)")),
-                    base: t.base,
-                    bars: t
-                        .bars
-                        .iter()
-                        .take(12)
-                        .map(|b| (words::bar(b, lang), b.low, b.high))
-                        .collect(),
-                    lang,
-                },
+                &charts::tornado(t, lang),
             )?;
         }
         if let Some(m) = mc {
-            let interval = m.pv.get(TOTAL).map_or([0.0, 0.0], |p| p.interval);
             fig(
                 &mut out,
                 dir,
                 format!("histogram_{id}"),
-                &charts::Histogram {
-                    title: format!(
-                        "{} — {id}",
-                        lang.t(
-                            "Monte Carlo: nutidsværdi i alt (linjer: interval)",
-                            "Monte Carlo: total present value (lines: interval)"
-                        )
-                    ),
-                    edges: m.histogram.edges.clone(),
-                    counts: m.histogram.counts.clone(),
-                    interval,
-                    lang,
-                },
+                &charts::histogram(m, lang),
             )?;
             if m.break_even_distribution.iter().any(|(_, s)| *s > 0.0) {
                 fig(
@@ -189,23 +135,7 @@ pub fn figures(s: &Summary, lang: Lang, dir: &Path) -> Result<Vec<(String, Strin
             &mut out,
             dir,
             "overlap".into(),
-            &charts::Overlap {
-                title: lang
-                    .t(
-                        "Intervaller for nutidsværdi i alt (streg: median)",
-                        "Intervals of the total present value (bar: median)",
-                    )
-                    .into(),
-                rows: s
-                    .mc
-                    .iter()
-                    .filter_map(|m| {
-                        let p = m.pv.get(TOTAL)?;
-                        Some((m.id.clone(), p.interval[0], p.p50, p.interval[1]))
-                    })
-                    .collect(),
-                lang,
-            },
+            &charts::overlap(&s.mc, lang),
         )?;
     }
     Ok(out)

@@ -6,7 +6,7 @@
 //! folder is replaced only when it was written by soem (it holds [`MARKER`]) or with `force`.
 //! The scenario file is only read.
 
-mod charts;
+pub mod charts;
 mod fs;
 mod html;
 mod pdf;

@@ -385,6 +385,18 @@ pub fn load_with(
         path: path.to_path_buf(),
         source,
     })?;
+    from_bytes(path, bytes, kb, limits)
+}
+
+/// Validates a scenario file's bytes (read from `path`, or sent by the workbench under that
+/// name): UTF-8 checked with a message for other encodings, a byte-order mark ignored, the hash
+/// of the bytes kept for provenance.
+pub fn from_bytes(
+    path: &Path,
+    bytes: Vec<u8>,
+    kb: &KnowledgeBase,
+    limits: &Limits,
+) -> Result<Scenario, ScenarioError> {
     let hash = format!("{:016x}", kb::fnv1a(kb::FNV_START, &bytes));
     let text = match String::from_utf8(bytes) {
         Ok(t) => t,
