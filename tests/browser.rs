@@ -63,6 +63,15 @@ async fn wait_js(c: &Client, what: &str, script: &str) -> serde_json::Value {
             return v;
         }
         if start.elapsed() > Duration::from_secs(20) {
+            let _ = std::fs::write(
+                shots().join("timeout.png"),
+                c.screenshot().await.unwrap_or_default(),
+            );
+            let problem = c
+                .execute("const p=document.getElementById('problem'); const e=[...document.querySelectorAll('.err')].map(x=>x.textContent).join(' | '); return (p?p.textContent:'')+' / '+e+' / '+(document.getElementById('status')||{}).textContent", vec![])
+                .await
+                .unwrap_or_default();
+            eprintln!("problem shown: {problem}");
             let src = c.source().await.unwrap_or_default();
             panic!(
                 "timed out waiting for {what}; page:\n{}",

@@ -1447,10 +1447,14 @@ fn editor_html(
         esc(&ap.to_string())
     );
     let fld = |label: &str, key: &str, kind: &str, tid: &str, ph: &str| {
+        // the area starts as "brugerdefineret" (where own items usually go); the others show an
+        // example
+        let (value, ph) = if key == "area" { (ph, "") } else { ("", ph) };
         format!(
-            "<label class=\"f\"><span class=\"lbl\">{}</span><input type=\"text\" data-key=\"{}\" data-kind=\"{kind}\" data-testid=\"own-{tid}\" placeholder=\"{}\"></label>",
+            "<label class=\"f\"><span class=\"lbl\">{}</span><input type=\"text\" data-key=\"{}\" data-kind=\"{kind}\" data-testid=\"own-{tid}\" value=\"{}\" placeholder=\"{}\"></label>",
             esc(label),
             esc(key),
+            esc(value),
             esc(ph)
         )
     };
