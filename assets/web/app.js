@@ -184,6 +184,7 @@
       const items = el.value.split(/[;,]/).map((s) => s.trim()).filter(Boolean);
       return { path, value: items.length ? items : null };
     }
+    if (kind === "row") return { path, text: el.value, kind, keys: JSON.parse(el.dataset.keys) };
     return { path, text: el.value, kind };
   }
 
@@ -213,7 +214,8 @@
     }
     if (!el.dataset.path) return;
     if (el.dataset.kind === "json" || el.type === "checkbox" || el.type === "radio") {
-      send([editOf(el)], true, el.dataset.field);
+      const clears = el.dataset.clear ? JSON.parse(el.dataset.clear).map((path) => ({ path, op: "remove" })) : [];
+      send([editOf(el)].concat(clears), true, el.dataset.field);
     } else if (timers.has(el)) {
       clearTimeout(timers.get(el));
       timers.delete(el);

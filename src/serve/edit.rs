@@ -59,6 +59,9 @@ pub enum Kind {
     Number,
     /// A whole number.
     Int,
+    /// An amount in a row of years: a number, and empty is 0 (a year's cell is never removed,
+    /// which would move the later years).
+    Amount,
     /// A percentage typed as 14 or `14 %`, stored as the share 0.14.
     Percent,
     /// Numbers separated by `;` (or by a comma followed by a space, or spaces).
@@ -67,6 +70,9 @@ pub enum Kind {
     IntList,
     /// `true` / `false`.
     Bool,
+    /// Numbers typed as a list, one per name in the edit's `keys`, stored as a table of them
+    /// (a price row: `1.000; 0; 250` → `{ kommune = 1000, region = 0, stat = 250 }`).
+    Row,
 }
 
 /// One edit.
@@ -89,6 +95,9 @@ pub struct Edit {
     /// For [`Op::Append`]: the new table as typed fields.
     #[serde(default)]
     pub fields: Option<Vec<Field>>,
+    /// For [`Kind::Row`]: the names of the row's values, in order.
+    #[serde(default)]
+    pub keys: Option<Vec<String>>,
 }
 
 /// Tables written as `[section]` headers rather than inline, when an edit creates them.
@@ -169,9 +178,19 @@ pub fn read(text: &str, kind: Kind) -> Result<Option<Value>, String> {
             "false" | "nej" | "no" | "0" => Value::from(false),
             _ => return Err(format!("expected true or false, got {t}")),
         },
+        Kind::Amount if t.is_empty() => Value::from(0),
         _ if t.is_empty() && !matches!(kind, Kind::List | Kind::IntList) => return Ok(None),
         Kind::Number => {
             Value::from(number(t).ok_or_else(|| format!("expected a number, got {t}"))?)
+        }
+        Kind::Amount => {
+            let x = number(t).ok_or_else(|| format!("expected an amount in kroner, got {t}"))?;
+            // whole kroner stay whole in the file (8393750, not 8393750.0)
+            if x.fract() == 0.0 && x.abs() < 9.0e15 {
+                Value::from(x as i64)
+            } else {
+                Value::from(x)
+            }
         }
         Kind::Int => Value::from(int(
             number(t).ok_or_else(|| format!("expected a whole number, got {t}"))?
@@ -182,6 +201,7 @@ pub fn read(text: &str, kind: Kind) -> Result<Option<Value>, String> {
             // 14 % is stored as 0.14, rounded so that 14 gives 0.14 exactly
             Value::from(round_share(x / 100.0))
         }
+        Kind::Row => return Err("a row needs its keys".into()),
         Kind::List | Kind::IntList => {
             let mut a = toml_edit::Array::new();
             for (i, part) in list_parts(t).iter().enumerate() {
@@ -247,8 +267,23 @@ fn table_from_json(v: &serde_json::Value) -> Result<Table, String> {
         .ok_or("append needs a table (a JSON object)")?;
     let mut t = Table::new();
     for (k, x) in o {
-        if let Some(v) = from_json(x)? {
-            t.insert(k, Item::Value(v));
+        match x {
+            // `[[intervention.consequence]]` and `[intervention.uncertainty]` stay as headers
+            serde_json::Value::Array(a) if !a.is_empty() && a.iter().all(|e| e.is_object()) => {
+                let mut aot = toml_edit::ArrayOfTables::new();
+                for e in a {
+                    aot.push(table_from_json(e)?);
+                }
+                t.insert(k, Item::ArrayOfTables(aot));
+            }
+            serde_json::Value::Object(_) if SECTIONS.contains(&k.as_str()) => {
+                t.insert(k, Item::Table(table_from_json(x)?));
+            }
+            _ => {
+                if let Some(v) = from_json(x)? {
+                    t.insert(k, Item::Value(v));
+                }
+            }
         }
     }
     Ok(t)
@@ -365,6 +400,29 @@ fn walk<'a>(mut cur: &'a mut Item, path: &[Step]) -> Result<&'a mut Item, String
 /// Applies one edit to the document.
 pub fn apply(doc: &mut DocumentMut, e: &Edit) -> Result<(), String> {
     let value = match (&e.text, e.kind, &e.value) {
+        (Some(text), Some(Kind::Row), _) => {
+            let keys = e.keys.as_deref().unwrap_or_default();
+            let parts = list_parts(text);
+            if parts.is_empty() {
+                None
+            } else if parts.len() != keys.len() {
+                return Err(format!(
+                    "expected {} numbers ({}), got {}",
+                    keys.len(),
+                    keys.join("; "),
+                    parts.len()
+                ));
+            } else {
+                let mut t = InlineTable::new();
+                for (k, part) in keys.iter().zip(&parts) {
+                    match read(part, Kind::Amount)? {
+                        Some(v) => t.insert(k.as_str(), v),
+                        None => None,
+                    };
+                }
+                Some(Value::InlineTable(t))
+            }
+        }
         (Some(text), Some(kind), _) => read(text, kind)?,
         (Some(text), None, _) => read(text, Kind::Text)?,
         (None, _, Some(v)) if e.op != Op::Append => from_json(v)?,
@@ -465,10 +523,10 @@ fn remove(doc: &mut DocumentMut, parent: &[Step], last: &Step) -> Result<(), Str
                 if *n < a.len() {
                     a.remove(*n);
                 }
-            } else if let Some(a) = p.as_array_of_tables_mut() {
-                if *n < a.len() {
-                    a.remove(*n);
-                }
+            } else if let Some(a) = p.as_array_of_tables_mut()
+                && *n < a.len()
+            {
+                a.remove(*n);
             }
         }
         Step::Item { item } => {
@@ -547,6 +605,9 @@ mod tests {
         assert_eq!(v("", Kind::Number), None);
         assert_eq!(v("", Kind::List).as_deref(), Some("[]"));
         assert_eq!(v("ja", Kind::Bool).as_deref(), Some("true"));
+        assert_eq!(v("", Kind::Amount).as_deref(), Some("0"));
+        assert_eq!(v("8.393.750", Kind::Amount).as_deref(), Some("8393750"));
+        assert_eq!(v("0,5", Kind::Amount).as_deref(), Some("0.5"));
         assert!(read("2,5", Kind::Int).unwrap_err().contains("whole number"));
         assert!(
             read("x", Kind::Number)
@@ -702,11 +763,58 @@ mod tests {
     }
 
     #[test]
+    fn an_appended_intervention_keeps_its_sub_tables_as_headers() {
+        let add: Edit = serde_json::from_value(serde_json::json!({
+            "path": ["intervention"], "op": "append",
+            "value": {"id": "b", "consequence": [{"item": "x", "values": [1]}],
+                      "uncertainty": {"costs": {"dist": "uniform", "min": 0.9, "max": 1.1}}}
+        }))
+        .unwrap();
+        let out = apply_all(FILE, &[add]).unwrap();
+        assert!(
+            out.contains("[[intervention.consequence]]\nitem = \"x\""),
+            "{out}"
+        );
+        assert!(
+            out.contains("[intervention.uncertainty]\ncosts = {"),
+            "{out}"
+        );
+        let v: toml::Value = toml::from_str(&out).unwrap();
+        assert_eq!(
+            v["intervention"][1]["consequence"][0]["item"].as_str(),
+            Some("x")
+        );
+    }
+
+    #[test]
+    fn a_price_row_is_a_table_of_the_actors() {
+        let e: Edit = serde_json::from_value(serde_json::json!({
+            "path": ["intervention", 0, "consequence", {"item": "herberg"}, "prices"],
+            "text": "1.000; 0; 250,5", "kind": "row", "keys": ["kommune", "region", "stat"]
+        }))
+        .unwrap();
+        let out = apply_all(FILE, std::slice::from_ref(&e)).unwrap();
+        let v: toml::Value = toml::from_str(&out).unwrap();
+        let p = &v["intervention"][0]["consequence"][0]["prices"];
+        assert_eq!(p["kommune"].as_integer(), Some(1000));
+        assert_eq!(p["region"].as_integer(), Some(0));
+        assert_eq!(p["stat"].as_float(), Some(250.5));
+        let mut short = e;
+        short.text = Some("1; 2".into());
+        assert!(
+            apply_all(FILE, &[short])
+                .unwrap_err()
+                .1
+                .contains("expected 3 numbers")
+        );
+    }
+
+    #[test]
     fn a_bad_edit_says_where() {
         let bad = set(serde_json::json!(["title", "x"]), serde_json::json!(1));
         assert_eq!(
             apply_all(FILE, &[bad]).unwrap_err(),
-            (0, "title.x: not a table".into())
+            (0, "title: not a table".into())
         );
         let bad = typed(
             serde_json::json!(["intervention", 0, "years"]),

@@ -93,17 +93,15 @@ pub async fn guard(State(app): State<Arc<App>>, req: Request, next: Next) -> Res
                      please report what you did)",
                 ),
             };
-            if is_api_get {
-                if let Ok(v) = HeaderValue::from_str(&app.csrf) {
-                    r.headers_mut().insert(CSRF_HEADER, v);
-                }
+            if is_api_get && let Ok(v) = HeaderValue::from_str(&app.csrf) {
+                r.headers_mut().insert(CSRF_HEADER, v);
             }
-            if let Some(t) = set_cookie {
-                if let Ok(v) = HeaderValue::from_str(&format!(
+            if let Some(t) = set_cookie
+                && let Ok(v) = HeaderValue::from_str(&format!(
                     "{TOKEN_COOKIE}={t}; Path=/; HttpOnly; SameSite=Strict"
-                )) {
-                    r.headers_mut().append(header::SET_COOKIE, v);
-                }
+                ))
+            {
+                r.headers_mut().append(header::SET_COOKIE, v);
             }
             r
         }

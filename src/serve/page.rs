@@ -440,14 +440,24 @@ pub fn workbench_answer(app: &App, req: &WorkbenchRequest) -> WorkbenchAnswer {
             .to_string(),
         _ => req.name.clone(),
     };
-    let editor = req
-        .editor
-        .then(|| editor_html(app, raw.as_ref(), parsed.as_ref().ok(), iv, &text, lang));
-    let results = results_html(app, &parsed, iv, &req.tab, req.grid.as_ref(), lang);
     let previews = match &parsed {
-        Ok(sc) => previews(sc, iv),
+        Ok(sc) => previews(sc, iv, lang),
         Err(_) => Vec::new(),
     };
+    let editor = req.editor.then(|| {
+        let mut h = editor_html(app, raw.as_ref(), parsed.as_ref().ok(), iv, &text, lang);
+        // the pictures are in the editor from the start (and replaced as parameters change)
+        for (k, svg) in &previews {
+            let at = format!("data-preview=\"{k}\"");
+            if let Some(i) = h.find(&at)
+                && let Some(j) = h[i..].find("></figure>")
+            {
+                h.insert_str(i + j + 1, svg);
+            }
+        }
+        h
+    });
+    let results = results_html(app, &parsed, iv, &req.tab, req.grid.as_ref(), lang);
     WorkbenchAnswer {
         toml: text,
         edit_error,
@@ -774,6 +784,10 @@ fn editor_html(
             "success_rate",
             "result_period",
             "costs",
+            "saved_costs",
+            "exclude",
+            "consequence",
+            "uncertainty",
         ] {
             if let Some(v) = x.get(k) {
                 t.insert(k.into(), v.clone());
@@ -970,6 +984,15 @@ fn editor_html(
         },
         &format!("{ivf}.target_group"),
         "target-group",
+    )
+    // a new target group starts from its own first success goal and all its items
+    .replacen(
+        "<select ",
+        &format!(
+            "<select data-clear=\"{}\" ",
+            esc(&serde_json::json!([p(&[j("success_goal")]), p(&[j("exclude")])]).to_string())
+        ),
+        1,
     );
     if let Some(g) = kb.group(&group) {
         let goal = text_of(xget("success_goal"));
@@ -1095,43 +1118,65 @@ fn editor_html(
         h,
         "<p class=\"hint\">{}</p>",
         l(
-            "Pr. aktør: beløb pr. år fra startåret (første tal er startåret), adskilt med ;. Besparelser på andre indsatser, som den nye erstatter, under sparede omkostninger.",
-            "Per actor: amounts per year from the start year (the first number is the start year), separated by ;. Savings on efforts the new one replaces under saved costs."
+            "Kroner pr. aktør og år, i prisåret. Sparede omkostninger: udgifter til indsatser, som den nye erstatter. Den sidste kolonne tilføjer et år.",
+            "Kroner per actor and year, in the price year. Saved costs: spending on efforts the new one replaces. The last column adds a year."
         )
     );
-    h += "<table class=\"grid\"><thead><tr><th></th>";
-    let _ = write!(
-        h,
-        "<th>{}</th><th>{}</th></tr></thead><tbody>",
-        l("Omkostninger (kr.)", "Costs (kr.)"),
-        l("Sparede omkostninger (kr.)", "Saved costs (kr.)")
-    );
+    // one column per year from the start year: the years of operation, or as many as a list has,
+    // and one more to add a year
     let costs = xget("costs").and_then(|v| v.as_table());
     let saved = xget("saved_costs").and_then(|v| v.as_table());
-    for a in &actors {
-        let _ = write!(h, "<tr><th>{}</th><td>", esc(&words::actor(a, lang)));
-        h += &Input::new(
-            "",
-            p(&[j("costs"), j(a)]),
-            "list",
-            num_list(costs.and_then(|c| c.get(a)), lang),
-        )
-        .field(format!("{ivf}.costs.{a}"))
-        .id(format!("costs-{}", slug(a)))
-        .html();
-        h += "</td><td>";
-        h += &Input::new(
-            "",
-            p(&[j("saved_costs"), j(a)]),
-            "list",
-            num_list(saved.and_then(|c| c.get(a)), lang),
-        )
-        .field(format!("{ivf}.saved_costs.{a}"))
-        .id(format!("saved-{}", slug(a)))
-        .html();
-        h += "</td></tr>";
+    let start = toml_num(xget("start_year")).unwrap_or(0.0) as i64;
+    let longest = |t: Option<&toml::Table>| {
+        t.map_or(0, |t| {
+            t.values()
+                .filter_map(|v| v.as_array().map(Vec::len))
+                .max()
+                .unwrap_or(0)
+        })
+    };
+    let n_years = toml_num(xget("years")).unwrap_or(1.0).max(1.0) as usize;
+    let cols = n_years.max(longest(costs)).max(longest(saved)).min(60) + 1;
+    h += "<div class=\"scroll\"><table class=\"grid\" data-testid=\"costs\"><thead><tr><th></th>";
+    for k in 0..cols {
+        let _ = write!(h, "<th>{}</th>", start + k as i64);
     }
-    h += "</tbody></table>";
+    h += "</tr></thead><tbody>";
+    for (what, table, label, tid) in [
+        ("costs", costs, l("Omkostninger", "Costs"), "costs"),
+        (
+            "saved_costs",
+            saved,
+            l("Sparede omkostninger", "Saved costs"),
+            "saved",
+        ),
+    ] {
+        let _ = write!(
+            h,
+            "<tr class=\"sub\"><th colspan=\"{}\">{} (kr.)</th></tr>",
+            cols + 1,
+            esc(label)
+        );
+        for a in &actors {
+            let list = table.and_then(|c| c.get(a)).and_then(|v| v.as_array());
+            let _ = write!(h, "<tr><th>{}</th>", esc(&words::actor(a, lang)));
+            for k in 0..cols {
+                let v = list
+                    .and_then(|l| l.get(k))
+                    .and_then(|x| toml_num(Some(x)))
+                    .map(|x| num(x, lang))
+                    .unwrap_or_default();
+                h += "<td>";
+                h += &Input::new("", p(&[j(what), j(a), serde_json::json!(k)]), "amount", v)
+                    .field(format!("{ivf}.{what}.{a}"))
+                    .id(format!("{tid}-{}-{k}", slug(a)))
+                    .html();
+                h += "</td>";
+            }
+            h += "</tr>";
+        }
+    }
+    h += "</tbody></table></div>";
     h += &Input::new(
         l("Kilde til omkostningerne", "Source of the costs"),
         p(&[j("costs"), j("source")]),
@@ -1329,8 +1374,8 @@ fn editor_html(
         h,
         "<p class=\"hint\">{}</p>",
         l(
-            "Ændringer pr. succesfuld deltager i år 1, 2, … efter forløbet (negativ = mindre forbrug), adskilt med ;. Fjern fluebenet for at udelade en ydelse. Priser pr. enhed i kroner.",
-            "Changes per successful participant in year 1, 2, … after the course (negative = less use), separated by ;. Untick to leave an item out. Prices per unit in kroner."
+            "Ændringer pr. succesfuld deltager i år 1, 2, … efter forløbet (negativ = mindre forbrug), adskilt med ;. Fjern fluebenet for at udelade en ydelse. En ændret pris gælder hele rækken af aktører.",
+            "Changes per successful participant in year 1, 2, … after the course (negative = less use), separated by ;. Untick to leave an item out. A changed price applies to the item's whole row of actors."
         )
     );
     let _ = write!(
@@ -1340,10 +1385,15 @@ fn editor_html(
         l("Ydelse", "Item"),
         l("Område", "Area"),
         l("Værdier pr. år", "Values per year"),
-        l(
-            "Priser (kommune; region; stat)",
-            "Prices (kommune; region; stat)"
-        )
+        esc(&format!(
+            "{} ({}, kr.)",
+            l("Priser pr. enhed", "Prices per unit"),
+            actors
+                .iter()
+                .map(|a| words::actor(a, lang))
+                .collect::<Vec<_>>()
+                .join("; ")
+        ))
     );
     let mut shown: Vec<String> = Vec::new();
     if let Some(v) = valid_iv {
@@ -1399,10 +1449,34 @@ fn editor_html(
             let prices = it
                 .prices
                 .iter()
-                .map(|x| num(*x, lang))
+                .map(|x| num((x * 100.0).round() / 100.0, lang))
                 .collect::<Vec<_>>()
                 .join("; ");
-            let _ = write!(h, "<span class=\"prices\">{}</span>", esc(&prices));
+            // the whole row is written when one price changes: an item's `prices` replaces the
+            // knowledge base's row, and an actor left out would get 0
+            let keys = serde_json::json!(actors).to_string();
+            h += &Input::new(
+                "",
+                p(&[
+                    j("consequence"),
+                    serde_json::json!({"item": it.id}),
+                    j("prices"),
+                ]),
+                "row",
+                prices,
+            )
+            .field(format!(
+                "{ivf}.consequence[{}] \"{}\".prices",
+                own_at.map_or(0, |i| i + 1),
+                it.id
+            ))
+            .id(format!("prices-{}", it.id))
+            .html()
+            .replacen(
+                "<input ",
+                &format!("<input data-keys=\"{}\" ", esc(&keys)),
+                1,
+            );
             h += "</td><td>";
             if let Some(at) = own_at {
                 let _ = write!(
@@ -1766,7 +1840,7 @@ fn source_section(text: &str, lang: Lang, open: bool) -> String {
 
 /// A small picture of each uncertain input's density (from its quantile function), keyed as the
 /// editor's `data-preview`.
-fn previews(sc: &Scenario, iv: usize) -> Vec<(String, String)> {
+fn previews(sc: &Scenario, iv: usize, lang: Lang) -> Vec<(String, String)> {
     let Some(v) = sc.interventions.get(iv) else {
         return Vec::new();
     };
@@ -1779,7 +1853,15 @@ fn previews(sc: &Scenario, iv: usize) -> Vec<(String, String)> {
         ("costs", u.costs.as_ref()),
     ] {
         if let Some(d) = d {
-            out.push((format!("{iv}.{key}"), density_svg(d)));
+            // the success rate's ends in percent, the factors' as numbers
+            let end = |x: f64| {
+                if key == "success_rate" {
+                    pct(x, 1, lang)
+                } else {
+                    crate::present::format::dec(x, 2, lang)
+                }
+            };
+            out.push((format!("{iv}.{key}"), density_svg(d, &end)));
         }
     }
     out
@@ -1787,61 +1869,38 @@ fn previews(sc: &Scenario, iv: usize) -> Vec<(String, String)> {
 
 /// The density of `d` drawn from its quantiles at u = 0.5 %, 1.5 %, …, 99.5 % (a histogram of
 /// 100 equal-probability slices).
-fn density_svg(d: &crate::dist::Dist) -> String {
+fn density_svg(d: &crate::dist::Dist, end: &dyn Fn(f64) -> String) -> String {
     let s = crate::dist::Sampler::new(d);
     let q: Vec<f64> = (0..=100)
         .map(|i| s.quantile((0.005 + 0.0099 * i as f64).min(0.995)))
         .collect();
     let (lo, hi) = (q[0], q[100]);
     let (w, h) = (180.0, 48.0);
-    if !(hi > lo) {
+    // a fixed value (or no spread): a line
+    if hi.partial_cmp(&lo) != Some(std::cmp::Ordering::Greater) {
         return format!(
             "<svg viewBox=\"0 0 {w} {h}\" width=\"{w}\" height=\"{h}\"><line x1=\"90\" y1=\"4\" x2=\"90\" y2=\"44\" stroke=\"#1f5aa0\" stroke-width=\"3\"/></svg>"
         );
     }
-    // density of each slice: probability / width, on 30 bins across [lo, hi]
-    let bins = 30;
-    let mut dens = vec![0.0f64; bins];
-    for k in 0..100 {
-        let (a, b) = (q[k], q[k + 1]);
-        let mass = 0.0099;
-        let ia = (((a - lo) / (hi - lo)) * bins as f64)
-            .floor()
-            .clamp(0.0, bins as f64 - 1.0) as usize;
-        let ib = (((b - lo) / (hi - lo)) * bins as f64)
-            .floor()
-            .clamp(0.0, bins as f64 - 1.0) as usize;
-        let n = (ib - ia + 1) as f64;
-        for x in dens.iter_mut().take(ib + 1).skip(ia) {
-            *x += mass / n;
-        }
+    // the density of each 1 % slice is its probability over its width, drawn at its middle
+    let pts: Vec<(f64, f64)> = q
+        .windows(2)
+        .map(|p| ((p[0] + p[1]) / 2.0, 0.0099 / (p[1] - p[0]).max(1e-300)))
+        .collect();
+    let top = pts.iter().map(|p| p.1).fold(0.0, f64::max).max(1e-300);
+    let x = |v: f64| (v - lo) / (hi - lo) * w;
+    let y = |d: f64| h - 10.0 - (h - 14.0) * (d / top).min(1.0);
+    let mut path = format!("M{:.1} {:.1}", x(lo), h - 10.0);
+    for (px, d) in &pts {
+        let _ = write!(path, " L{:.1} {:.1}", x(*px), y(*d));
     }
-    let top = dens.iter().cloned().fold(0.0, f64::max).max(1e-12);
-    let bw = w / bins as f64;
-    let mut path = format!("M0 {h}");
-    for (i, x) in dens.iter().enumerate() {
-        let y = h - 4.0 - (h - 8.0) * x / top;
-        let _ = write!(
-            path,
-            " L{:.1} {:.1} L{:.1} {:.1}",
-            i as f64 * bw,
-            y,
-            (i + 1) as f64 * bw,
-            y
-        );
-    }
-    let _ = write!(path, " L{w} {h} Z");
+    let _ = write!(path, " L{:.1} {:.1} Z", x(hi), h - 10.0);
     format!(
         "<svg viewBox=\"0 0 {w} {h}\" width=\"{w}\" height=\"{h}\" role=\"img\"><path d=\"{path}\" fill=\"#cfe0f3\" stroke=\"#1f5aa0\"/>\
          <text x=\"2\" y=\"{h}\" font-size=\"9\" dy=\"-1\">{}</text><text x=\"{w}\" y=\"{h}\" font-size=\"9\" dy=\"-1\" text-anchor=\"end\">{}</text></svg>",
-        short(lo),
-        short(hi)
+        esc(&end(lo)),
+        esc(&end(hi))
     )
-}
-
-fn short(x: f64) -> String {
-    let s = format!("{x:.3}");
-    s.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -2073,13 +2132,16 @@ fn results_html(
     if !ill.is_empty() {
         let _ = write!(
             h,
-            "<div class=\"warn\" data-testid=\"illustrative\"><b>{}</b><ul>",
-            esc(words::illustrative_heading(lang))
+            // the warning always shows; its list of items (it can be long) is one click away
+            "<details class=\"warn\" data-testid=\"illustrative\"><summary><b>{}</b> ({} {})</summary><ul>",
+            esc(words::illustrative_heading(lang)),
+            ill.len(),
+            l("ydelser", "items")
         );
         for line in ill {
             let _ = write!(h, "<li>{}</li>", esc(&line));
         }
-        h += "</ul></div>";
+        h += "</ul></details>";
     }
     if !sc.warnings.is_empty() {
         h += "<div class=\"warn\"><ul>";
