@@ -347,6 +347,16 @@ async fn a_municipal_economist_builds_compares_saves_and_reports_in_the_browser(
     testid(&c, "panel-mc").await;
     settled(&c).await;
     shot(&c, "06-usikkerhed.png").await;
+    for (tab, panel, file) in [
+        ("tab-krav", "panel-krav", "06b-kravanalyse.png"),
+        ("tab-tornado", "panel-tornado", "06c-tornado.png"),
+        ("tab-scenarier", "heat-map", "06d-scenarier.png"),
+    ] {
+        testid(&c, tab).await.click().await.unwrap();
+        testid(&c, panel).await;
+        settled(&c).await;
+        shot(&c, file).await;
+    }
 
     // 5. save, and read the TOML back from disk
     testid(&c, "save").await.click().await.unwrap();

@@ -1380,7 +1380,7 @@ fn editor_html(
     );
     let _ = write!(
         h,
-        "<table class=\"items\" data-testid=\"items\"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th></th></tr></thead><tbody>",
+        "<div class=\"scroll\"><table class=\"items\" data-testid=\"items\"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th></th></tr></thead><tbody>",
         l("Med", "In"),
         l("Ydelse", "Item"),
         l("Område", "Area"),
@@ -1511,7 +1511,7 @@ fn editor_html(
             );
         }
     }
-    h += "</tbody></table>";
+    h += "</tbody></table></div>";
     // own item
     let ap = p(&[j("consequence")]);
     let _ = write!(
