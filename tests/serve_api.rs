@@ -91,6 +91,15 @@ fn post_toml(uri: &str, body: impl Into<Body>) -> Request<Body> {
         .unwrap()
 }
 
+/// The page's recompute request with `req` as its JSON body.
+fn workbench_request(req: &serde_json::Value) -> Request<Body> {
+    Request::post("/api/workbench")
+        .header("host", HOST)
+        .header("content-type", "application/json")
+        .body(Body::from(req.to_string()))
+        .unwrap()
+}
+
 fn with_csrf(app: &App, mut r: Request<Body>) -> Request<Body> {
     r.headers_mut()
         .insert("x-csrf-token", app.csrf.parse().unwrap());
@@ -599,11 +608,7 @@ async fn the_workbench_applies_edits_and_keeps_the_files_comments() {
         "toml": text, "name": "cti.toml", "tab": "resultat", "iv": 0, "lang": "da", "editor": true,
         "edits": [{"path": ["intervention", 0, "success_rate"], "text": "20", "kind": "percent"}]
     });
-    let r = Request::post("/api/workbench")
-        .header("host", HOST)
-        .header("content-type", "application/json")
-        .body(Body::from(req.to_string()))
-        .unwrap();
+    let r = workbench_request(&req);
     let a = call(&app, r).await;
     assert_eq!(a.status, StatusCode::OK, "{}", a.text());
     let j = a.json();
@@ -630,11 +635,7 @@ async fn the_workbench_applies_edits_and_keeps_the_files_comments() {
         "toml": text, "name": "cti.toml",
         "edits": [{"path": ["intervention", 0, "success_rate"], "text": "140", "kind": "percent"}]
     });
-    let r = Request::post("/api/workbench")
-        .header("host", HOST)
-        .header("content-type", "application/json")
-        .body(Body::from(req.to_string()))
-        .unwrap();
+    let r = workbench_request(&req);
     let j = call(&app, r).await.json();
     assert!(
         j["problem"]["field"]
@@ -649,11 +650,7 @@ async fn the_workbench_applies_edits_and_keeps_the_files_comments() {
         "toml": text, "name": "cti.toml",
         "edits": [{"path": ["intervention", 0, "participants"], "text": "mange", "kind": "intlist"}]
     });
-    let r = Request::post("/api/workbench")
-        .header("host", HOST)
-        .header("content-type", "application/json")
-        .body(Body::from(req.to_string()))
-        .unwrap();
+    let r = workbench_request(&req);
     let j = call(&app, r).await.json();
     assert!(
         j["edit_error"]["message"]
@@ -680,11 +677,7 @@ async fn every_results_tab_renders_for_every_shipped_scenario() {
             "sammenlign",
         ] {
             let req = serde_json::json!({ "toml": text, "name": name, "tab": tab, "editor": tab == "resultat" });
-            let r = Request::post("/api/workbench")
-                .header("host", HOST)
-                .header("content-type", "application/json")
-                .body(Body::from(req.to_string()))
-                .unwrap();
+            let r = workbench_request(&req);
             let a = call(&app, r).await;
             assert_eq!(a.status, StatusCode::OK, "{name} {tab}");
             let j = a.json();

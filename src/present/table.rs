@@ -194,6 +194,16 @@ impl Table {
         }
         s + "</tbody></table>\n"
     }
+
+    /// [`Table::to_html`] with the table's title as a caption line above it (the report and the
+    /// workbench show titled tables alike).
+    pub fn to_titled_html(&self, lang: Lang) -> String {
+        let title = self
+            .title
+            .as_deref()
+            .map_or(String::new(), |x| format!("<p><b>{}</b></p>\n", esc(x)));
+        title + &self.to_html(lang)
+    }
 }
 
 /// A grid of text for a terminal (comfy-table, borders only); `right[i]` says whether column i

@@ -59,8 +59,8 @@ fn err<E: std::fmt::Debug>(e: E) -> ReportError {
     }
 }
 
-/// Renders `chart` as SVG text and writes it as PNG to `png`.
-pub fn render(chart: &impl Chart, png: &Path) -> Result<String, ReportError> {
+/// `chart` as an SVG document.
+fn svg_document(chart: &impl Chart) -> Result<String, ReportError> {
     register_font();
     let mut svg = String::new();
     {
@@ -69,6 +69,12 @@ pub fn render(chart: &impl Chart, png: &Path) -> Result<String, ReportError> {
         chart.draw(&root)?;
         root.present().map_err(err)?;
     }
+    Ok(svg)
+}
+
+/// Renders `chart` as SVG text and writes it as PNG to `png`.
+pub fn render(chart: &impl Chart, png: &Path) -> Result<String, ReportError> {
+    let svg = svg_document(chart)?;
     {
         let root = BitMapBackend::new(png, SIZE).into_drawing_area();
         root.fill(&WHITE).map_err(err)?;
@@ -584,14 +590,7 @@ pub fn overlap(mcs: &[crate::analysis::mc::McResult], lang: Lang) -> Overlap {
 
 /// Renders `chart` as SVG text only (the workbench's live figures), without the XML declaration.
 pub fn svg(chart: &impl Chart) -> Result<String, ReportError> {
-    register_font();
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
-        root.fill(&WHITE).map_err(err)?;
-        chart.draw(&root)?;
-        root.present().map_err(err)?;
-    }
+    let svg = svg_document(chart)?;
     Ok(match svg.find("<svg") {
         Some(i) => svg[i..].to_string(),
         None => svg,

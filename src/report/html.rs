@@ -152,15 +152,6 @@ figure{margin:1em 0}figure svg{max-width:100%;height:auto}
 @media print{body{max-width:none;margin:0}h2{page-break-after:avoid}figure,table{page-break-inside:avoid}.noprint{display:none}}
 ";
 
-/// A table with its title as a caption line above it.
-fn titled_html(t: &crate::present::table::Table, lang: Lang) -> String {
-    let title = t
-        .title
-        .as_deref()
-        .map_or(String::new(), |x| format!("<p><b>{}</b></p>\n", esc(x)));
-    title + &t.to_html(lang)
-}
-
 fn figure(figs: &[(String, String)], name: &str) -> String {
     figs.iter()
         .find(|(n, _)| n == name)
@@ -241,7 +232,7 @@ pub fn page(sc: &Scenario, s: &Summary, opt: &Options, figs: &[(String, String)]
                 )
             );
             h += &figure(figs, "overlap");
-            h += &titled_html(&view::mc::ranking(cmp, TOTAL, lang), lang);
+            h += &view::mc::ranking(cmp, TOTAL, lang).to_titled_html(lang);
             if view::decision::shows_pairs(cmp) {
                 h += &view::mc::pairs(cmp, lang).to_html(lang);
             } else {

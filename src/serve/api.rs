@@ -388,15 +388,25 @@ async fn compute(
     let bytes = body.to_vec();
     let out = blocking(move || -> Result<String, Response> {
         let sc = parse(&app, &name, bytes).map_err(|e| bad_request(scenario_error_json(&e)))?;
-        let r = crate::cli::result(&cli, &app.kb, Some(&sc)).map_err(|e| command_error(&e))?;
-        crate::export::render(r.as_ref(), Format::Json, lang)
-            .map_err(|e| error(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))
+        json_of(&app, &cli, Some(&sc), lang)
     })
     .await;
     match out {
         Ok(Ok(json)) => json_text(json),
         Ok(Err(r)) | Err(r) => r,
     }
+}
+
+/// What `cli` prints with `--format json`, run on the app's knowledge base (and `sc`).
+fn json_of(
+    app: &App,
+    cli: &crate::cli::Cli,
+    sc: Option<&Scenario>,
+    lang: Lang,
+) -> Result<String, Response> {
+    let r = crate::cli::result(cli, &app.kb, sc).map_err(|e| command_error(&e))?;
+    crate::export::render(r.as_ref(), Format::Json, lang)
+        .map_err(|e| error(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))
 }
 
 fn json_text(json: String) -> Response {
@@ -439,12 +449,7 @@ async fn knowledge(
         }
         _ => cli,
     };
-    let out = blocking(move || -> Result<String, Response> {
-        let r = crate::cli::result(&cli, &app.kb, None).map_err(|e| command_error(&e))?;
-        crate::export::render(r.as_ref(), Format::Json, lang)
-            .map_err(|e| error(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))
-    })
-    .await;
+    let out = blocking(move || json_of(&app, &cli, None, lang)).await;
     match out {
         Ok(Ok(json)) => json_text(json),
         Ok(Err(r)) | Err(r) => r,

@@ -1380,7 +1380,7 @@ fn editor_html(
     );
     let _ = write!(
         h,
-        "<div class=\"scroll\"><table class=\"items\" data-testid=\"items\"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th></th></tr></thead><tbody>",
+        "<div class=\"scroll\"><table class=\"items\" data-testid=\"items\"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th></th></tr></thead><tbody>",
         l("Med", "In"),
         l("Ydelse", "Item"),
         l("Område", "Area"),
@@ -1393,7 +1393,8 @@ fn editor_html(
                 .map(|a| words::actor(a, lang))
                 .collect::<Vec<_>>()
                 .join("; ")
-        ))
+        )),
+        l("Kilde (logbog)", "Source (logbook)")
     );
     let mut shown: Vec<String> = Vec::new();
     if let Some(v) = valid_iv {
@@ -1477,6 +1478,35 @@ fn editor_html(
                 &format!("<input data-keys=\"{}\" ", esc(&keys)),
                 1,
             );
+            // the item's source: the user's own, or (as the hint) where the knowledge base's
+            // numbers come from
+            h += "</td><td>";
+            let own_source = own_at
+                .and_then(|i| raw_items.get(i))
+                .map(|r| text_of(r.get("source")))
+                .unwrap_or_default();
+            h += &Input::new(
+                "",
+                p(&[
+                    j("consequence"),
+                    serde_json::json!({"item": it.id}),
+                    j("source"),
+                ]),
+                "text",
+                own_source,
+            )
+            .field(format!(
+                "{ivf}.consequence[{}] \"{}\".source",
+                own_at.map_or(0, |i| i + 1),
+                it.id
+            ))
+            .id(format!("source-{}", it.id))
+            .html()
+            .replacen(
+                "<input ",
+                &format!("<input placeholder=\"{}\" ", esc(&it.sources.join("; "))),
+                1,
+            );
             h += "</td><td>";
             if let Some(at) = own_at {
                 let _ = write!(
@@ -1501,7 +1531,7 @@ fn editor_html(
         if let Some(it) = kb.item(ex) {
             let _ = write!(
                 h,
-                "<tr class=\"off\"><td><input type=\"checkbox\" data-op=\"toggle\" data-path=\"{}\" data-json=\"{}\" data-testid=\"include-{}\"></td><td>{}</td><td>{}</td><td colspan=\"3\">{}</td></tr>",
+                "<tr class=\"off\"><td><input type=\"checkbox\" data-op=\"toggle\" data-path=\"{}\" data-json=\"{}\" data-testid=\"include-{}\"></td><td>{}</td><td>{}</td><td colspan=\"4\">{}</td></tr>",
                 esc(&p(&[j("exclude")]).to_string()),
                 esc(&j(ex).to_string()),
                 esc(ex),
@@ -1918,14 +1948,6 @@ fn tabs(lang: Lang) -> [(&'static str, &'static str); 6] {
     ]
 }
 
-fn titled(t: &crate::present::table::Table, lang: Lang) -> String {
-    let title = t
-        .title
-        .as_deref()
-        .map_or(String::new(), |x| format!("<h4>{}</h4>", esc(x)));
-    title + &t.to_html(lang)
-}
-
 fn figure(chart: Result<String, crate::error::ReportError>) -> String {
     match chart {
         Ok(svg) => format!("<figure class=\"chart\">{svg}</figure>"),
@@ -2171,8 +2193,8 @@ fn results_html(
                 if let Some(d) = r.details.get(TOTAL) {
                     h += &figure(charts::svg(&charts::requirement(&c, d, lang)));
                 }
-                h += &titled(&view::require::by_period(r, lang), lang);
-                h += &titled(&view::require::other_inputs(r, lang), lang);
+                h += &view::require::by_period(r, lang).to_titled_html(lang);
+                h += &view::require::other_inputs(r, lang).to_titled_html(lang);
             }
             None => {
                 let _ = write!(
@@ -2335,7 +2357,7 @@ fn results_html(
                 ) {
                     Ok(cmp) => {
                         h += &figure(charts::svg(&charts::overlap(&cmp.interventions, lang)));
-                        h += &titled(&view::mc::ranking(&cmp, TOTAL, lang), lang);
+                        h += &view::mc::ranking(&cmp, TOTAL, lang).to_titled_html(lang);
                         let _ = write!(h, "<div data-testid=\"pairs\">");
                         for pr in &cmp.pairs {
                             let _ = write!(h, "<p>{}</p>", esc(&view::mc::pair_sentence(pr, lang)));
@@ -2363,7 +2385,7 @@ fn results_html(
             );
             h += &figure(charts::svg(&charts::net_bars(&c, lang)));
             for t in view::calc::tables(&c, lang) {
-                h += &titled(&t, lang);
+                h += &t.to_titled_html(lang);
             }
         }
     }
