@@ -702,3 +702,36 @@ async fn every_results_tab_renders_for_every_shipped_scenario() {
         assert_eq!(call(&app, get(p)).await.status, StatusCode::OK, "{p}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn in_a_portfolio_the_live_monte_carlo_draws_the_intervention_in_view_alone() {
+    let (_d, app) = app();
+    let path = root().join("benches/data/portfolio60.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let req = serde_json::json!({ "toml": text, "name": "portfolio60.toml", "tab": "sammenlign", "iv": 3 });
+    let j = call(&app, workbench_request(&req)).await.json();
+    let html = j["results"].as_str().unwrap();
+    assert!(
+        html.contains("denne indsats alene"),
+        "the key figure says so"
+    );
+    // its interval is the one-intervention file's, at the live draws
+    let sc = soem::scenario::load(&path, &app.kb).unwrap();
+    let one = soem::scenario::Scenario {
+        interventions: vec![sc.interventions[3].clone()],
+        ..sc.clone()
+    };
+    let opt = soem::analysis::mc::Options {
+        draws: one.monte_carlo.draws.min(soem::serve::page::LIVE_DRAWS),
+        seed: one.monte_carlo.seed,
+        interval: one.monte_carlo.interval,
+        confidence: None,
+        by_year: false,
+    };
+    let r = soem::analysis::mc::run(&one, &app.kb.hash, &opt, &soem::Quiet).unwrap();
+    let low = r[0].pv.get(soem::model::TOTAL).unwrap().interval[0];
+    assert!(html.contains(&format!("data-low=\"{low}\"")), "{low}");
+    // the Compare tab keeps the joint draws, without the table of 1,770 pairs
+    assert!(html.contains("tables.xlsx"));
+    assert!(html.matches("<tr>").count() < 200);
+}

@@ -2077,8 +2077,17 @@ fn results_html(
         l("-priser", " prices"),
         esc(&be),
     );
-    let require = crate::analysis::require::run(sc, &crate::analysis::require::Target::BreakEven);
-    match require.as_ref().ok().and_then(|r| r.get(iv)) {
+    // the intervention in view alone: its break-even requirement does not depend on the others
+    let one = {
+        let mut one = Scenario {
+            interventions: Vec::new(),
+            ..sc.clone()
+        };
+        one.interventions.push(v.clone());
+        one
+    };
+    let require = crate::analysis::require::run(&one, &crate::analysis::require::Target::BreakEven);
+    match require.as_ref().ok().and_then(|r| r.first()) {
         Some(r) => {
             let rate = r.success_rate.get(TOTAL).copied().flatten();
             let _ = write!(
@@ -2104,17 +2113,22 @@ fn results_html(
             );
         }
     }
-    let mc = has_uncertainty(sc).then(|| {
+    // a portfolio (more interventions than the report details, DETAILED_UP_TO): the live Monte
+    // Carlo draws the intervention in view alone, so typing stays quick; its joint draws with the
+    // others are the Sammenlign tab's, `soem mc`'s and the report's
+    let alone = sc.interventions.len() > view::decision::DETAILED_UP_TO;
+    let (mc_sc, mc_at) = if alone { (&one, 0) } else { (sc, iv) };
+    let mc = has_uncertainty(mc_sc).then(|| {
         crate::analysis::mc::run(
-            sc,
+            mc_sc,
             &app.kb.hash,
-            &live_options(sc),
+            &live_options(mc_sc),
             &crate::cli::progress::Terminal::silent(),
         )
     });
     match &mc {
         Some(Ok(rs)) => {
-            if let Some(p) = rs.get(iv).and_then(|r| r.pv.get(TOTAL)) {
+            if let Some(p) = rs.get(mc_at).and_then(|r| r.pv.get(TOTAL)) {
                 let _ = write!(
                     h,
                     "<div class=\"kpi\"><span class=\"k\">Monte Carlo, {} {}</span><span class=\"v\" data-testid=\"mc-interval\" data-low=\"{}\" data-high=\"{}\">{} – {}</span><small>P({}) = {} · {} {}</small></div>",
@@ -2129,6 +2143,18 @@ fn results_html(
                     crate::present::format::int(live_options(sc).draws as f64, lang),
                     l("træk, tusinde kr.", "draws, thousand kr."),
                 );
+                if alone {
+                    // replace the closing of the small text with the note
+                    if let Some(at) = h.rfind("</small></div>") {
+                        h.insert_str(
+                            at,
+                            l(
+                                " · denne indsats alene (Sammenlign trækker alle sammen)",
+                                " · this intervention alone (Compare draws them all jointly)",
+                            ),
+                        );
+                    }
+                }
             }
         }
         Some(Err(e)) => {
@@ -2186,7 +2212,7 @@ fn results_html(
     let _ = write!(h, "</nav><div class=\"tab\" data-testid=\"panel-{tab}\">");
     let period = Some((c.result_period[0], c.result_period[1]));
     match tab {
-        "krav" => match require.as_ref().ok().and_then(|r| r.get(iv)) {
+        "krav" => match require.as_ref().ok().and_then(|r| r.first()) {
             Some(r) => {
                 let _ = write!(h, "<h4>{}</h4>", esc(&view::require::heading(r, lang)));
                 h += &view::require::actors(r, lang).to_html(lang);
@@ -2233,7 +2259,7 @@ fn results_html(
         }
         "mc" => match &mc {
             Some(Ok(rs)) => {
-                if let Some(r) = rs.get(iv) {
+                if let Some(r) = rs.get(mc_at) {
                     let _ = write!(h, "<h4>{}</h4>", esc(&view::mc::heading(r, period, lang)));
                     h += &view::mc::summary(r, lang).to_html(lang);
                     h += &figure(charts::svg(&charts::histogram(r, lang)));
@@ -2307,10 +2333,6 @@ fn results_html(
                 })
                 .collect();
             let result = dims.and_then(|d| {
-                let one = Scenario {
-                    interventions: vec![v.clone()],
-                    ..sc.clone()
-                };
                 crate::analysis::grid::run(
                     &one,
                     &app.kb,
@@ -2359,11 +2381,24 @@ fn results_html(
                         h += &figure(charts::svg(&charts::overlap(&cmp.interventions, lang)));
                         h += &view::mc::ranking(&cmp, TOTAL, lang).to_titled_html(lang);
                         let _ = write!(h, "<div data-testid=\"pairs\">");
-                        for pr in &cmp.pairs {
-                            let _ = write!(h, "<p>{}</p>", esc(&view::mc::pair_sentence(pr, lang)));
+                        if view::decision::shows_pairs(&cmp) {
+                            for pr in &cmp.pairs {
+                                let _ =
+                                    write!(h, "<p>{}</p>", esc(&view::mc::pair_sentence(pr, lang)));
+                            }
+                            h += "</div>";
+                            h += &view::mc::pairs(&cmp, lang).to_html(lang);
+                        } else {
+                            // as in the report: sixty interventions make 1,770 pairs
+                            let _ = write!(
+                                h,
+                                "<p>{}</p></div>",
+                                l(
+                                    "Rangordningen viser risikoen for forkert valg mod den næste. Alle par med overlap og risiko står i rapportens tables.xlsx (Lav rapport).",
+                                    "The ranking shows the risk of the wrong choice against the next one. Every pair with its overlap and risk is in the report's tables.xlsx (Make report)."
+                                )
+                            );
                         }
-                        h += "</div>";
-                        h += &view::mc::pairs(&cmp, lang).to_html(lang);
                         let _ = write!(
                             h,
                             "<p data-testid=\"portfolio\">{}</p>",
