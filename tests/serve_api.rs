@@ -735,3 +735,22 @@ async fn in_a_portfolio_the_live_monte_carlo_draws_the_intervention_in_view_alon
     assert!(html.contains("tables.xlsx"));
     assert!(html.matches("<tr>").count() < 200);
 }
+
+#[tokio::test]
+async fn numbers_are_read_in_the_pages_language() {
+    let (d, app) = app();
+    let text = std::fs::read_to_string(d.path().join("cti.toml")).unwrap();
+    for (lang, typed) in [("da", "8.000.000"), ("en", "8,000,000")] {
+        let req = serde_json::json!({
+            "toml": text, "name": "cti.toml", "lang": lang,
+            "edits": [{"path": ["intervention", 0, "costs", "kommune", 0], "text": typed, "kind": "amount"}]
+        });
+        let j = call(&app, workbench_request(&req)).await.json();
+        let v: toml::Value = toml::from_str(j["toml"].as_str().unwrap()).unwrap();
+        assert_eq!(
+            v["intervention"][0]["costs"]["kommune"][0].as_integer(),
+            Some(8_000_000),
+            "{lang}: {typed}"
+        );
+    }
+}

@@ -98,6 +98,9 @@ pub struct Edit {
     /// For [`Kind::Row`]: the names of the row's values, in order.
     #[serde(default)]
     pub keys: Option<Vec<String>>,
+    /// Read numbers as English text (`8,393,750.5`); set by the server from the page's language.
+    #[serde(skip)]
+    pub english: bool,
 }
 
 /// Tables written as `[section]` headers rather than inline, when an edit creates them.
@@ -146,7 +149,7 @@ pub fn number(text: &str) -> Option<f64> {
 
 /// Splits a typed list: on `;` when there is one, else on commas followed by a space and on
 /// spaces (a comma without a space is a decimal comma).
-fn list_parts(text: &str) -> Vec<String> {
+fn list_parts(text: &str, english: bool) -> Vec<String> {
     let t = text.trim();
     if t.is_empty() {
         return Vec::new();
@@ -154,14 +157,39 @@ fn list_parts(text: &str) -> Vec<String> {
     if t.contains(';') {
         return t.split(';').map(|s| s.trim().to_string()).collect();
     }
-    t.replace(", ", " ")
-        .split_whitespace()
-        .map(str::to_string)
-        .collect()
+    // Danish: a comma without a space is a decimal comma; English: commas group thousands
+    let t = if english {
+        t.to_string()
+    } else {
+        t.replace(", ", " ")
+    };
+    t.split_whitespace().map(str::to_string).collect()
 }
 
 /// The typed `text` as a TOML value (`None`: remove the key), or what was expected.
 pub fn read(text: &str, kind: Kind) -> Result<Option<Value>, String> {
+    read_as(text, kind, false)
+}
+
+/// English number reading: commas group thousands, the dot is the decimal sign.
+pub fn number_en(text: &str) -> Option<f64> {
+    let t: String = text
+        .trim()
+        .trim_end_matches("kr.")
+        .trim_end_matches("kr")
+        .trim_end_matches('%')
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != ',' && *c != '_')
+        .collect();
+    t.replace('\u{2212}', "-")
+        .parse::<f64>()
+        .ok()
+        .filter(|x| x.is_finite())
+}
+
+/// [`read`], with English number reading when `english`.
+pub fn read_as(text: &str, kind: Kind, english: bool) -> Result<Option<Value>, String> {
+    let number = |t: &str| if english { number_en(t) } else { number(t) };
     let t = text.trim();
     let int = |x: f64| -> Result<i64, String> {
         if x.fract() == 0.0 && x.abs() < 9.0e15 {
@@ -204,7 +232,7 @@ pub fn read(text: &str, kind: Kind) -> Result<Option<Value>, String> {
         Kind::Row => return Err("a row needs its keys".into()),
         Kind::List | Kind::IntList => {
             let mut a = toml_edit::Array::new();
-            for (i, part) in list_parts(t).iter().enumerate() {
+            for (i, part) in list_parts(t, english).iter().enumerate() {
                 let x = number(part).ok_or_else(|| {
                     format!("value {} of the list: expected a number, got {part}", i + 1)
                 })?;
@@ -290,10 +318,11 @@ fn table_from_json(v: &serde_json::Value) -> Result<Table, String> {
 }
 
 /// A `[[…]]` table from typed fields (empty texts left out).
-fn table_from_fields(fields: &[Field]) -> Result<Table, String> {
+fn table_from_fields(fields: &[Field], english: bool) -> Result<Table, String> {
     let mut t = Table::new();
     for f in fields {
-        let Some(v) = read(&f.text, f.kind).map_err(|m| format!("{}: {m}", f.key.join(".")))?
+        let Some(v) =
+            read_as(&f.text, f.kind, english).map_err(|m| format!("{}: {m}", f.key.join(".")))?
         else {
             continue;
         };
@@ -402,7 +431,7 @@ pub fn apply(doc: &mut DocumentMut, e: &Edit) -> Result<(), String> {
     let value = match (&e.text, e.kind, &e.value) {
         (Some(text), Some(Kind::Row), _) => {
             let keys = e.keys.as_deref().unwrap_or_default();
-            let parts = list_parts(text);
+            let parts = list_parts(text, e.english);
             if parts.is_empty() {
                 None
             } else if parts.len() != keys.len() {
@@ -415,7 +444,7 @@ pub fn apply(doc: &mut DocumentMut, e: &Edit) -> Result<(), String> {
             } else {
                 let mut t = InlineTable::new();
                 for (k, part) in keys.iter().zip(&parts) {
-                    match read(part, Kind::Amount)? {
+                    match read_as(part, Kind::Amount, e.english)? {
                         Some(v) => t.insert(k.as_str(), v),
                         None => None,
                     };
@@ -423,7 +452,7 @@ pub fn apply(doc: &mut DocumentMut, e: &Edit) -> Result<(), String> {
                 Some(Value::InlineTable(t))
             }
         }
-        (Some(text), Some(kind), _) => read(text, kind)?,
+        (Some(text), Some(kind), _) => read_as(text, kind, e.english)?,
         (Some(text), None, _) => read(text, Kind::Text)?,
         (None, _, Some(v)) if e.op != Op::Append => from_json(v)?,
         _ => None,
@@ -454,7 +483,7 @@ pub fn apply(doc: &mut DocumentMut, e: &Edit) -> Result<(), String> {
         }
         Op::Append => {
             let t = match (&e.fields, &e.value) {
-                (Some(fields), _) => table_from_fields(fields)?,
+                (Some(fields), _) => table_from_fields(fields, e.english)?,
                 (None, Some(v)) => table_from_json(v)?,
                 (None, None) => return Err("append needs a value".into()),
             };
@@ -586,6 +615,25 @@ mod tests {
         assert_eq!(number("abc"), None);
         assert_eq!(number(""), None);
         assert_eq!(number("inf"), None);
+    }
+
+    #[test]
+    fn english_numbers_are_read_as_english_users_type_them() {
+        assert_eq!(number_en("8,393,750"), Some(8_393_750.0));
+        assert_eq!(number_en("1,500"), Some(1500.0));
+        assert_eq!(number_en("0.14"), Some(0.14));
+        assert_eq!(number_en("-7,319,415 kr."), Some(-7_319_415.0));
+        let v = |t: &str, k| {
+            read_as(t, k, true)
+                .unwrap()
+                .map(|v| v.to_string().trim().to_string())
+        };
+        assert_eq!(v("14.5", Kind::Percent).as_deref(), Some("0.145"));
+        assert_eq!(
+            v("1,000; 2,000", Kind::List).as_deref(),
+            Some("[1000.0, 2000.0]")
+        );
+        assert_eq!(v("8,393,750", Kind::Amount).as_deref(), Some("8393750"));
     }
 
     #[test]

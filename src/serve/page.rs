@@ -421,7 +421,16 @@ pub fn workbench_answer(app: &App, req: &WorkbenchRequest) -> WorkbenchAnswer {
         Some("da") => Lang::Da,
         _ => app.lang,
     };
-    let (text, edit_error) = match edit::apply_all(&req.toml, &req.edits) {
+    let edits: Vec<Edit> = req
+        .edits
+        .iter()
+        .cloned()
+        .map(|mut e| {
+            e.english = lang == Lang::En;
+            e
+        })
+        .collect();
+    let (text, edit_error) = match edit::apply_all(&req.toml, &edits) {
         Ok(t) => (t, None),
         Err((i, m)) => (
             req.toml.clone(),
@@ -1164,7 +1173,14 @@ fn editor_html(
                 let v = list
                     .and_then(|l| l.get(k))
                     .and_then(|x| toml_num(Some(x)))
-                    .map(|x| num(x, lang))
+                    // kroner with thousands separators, as they read in a budget
+                    .map(|x| {
+                        if x.fract() == 0.0 {
+                            crate::present::format::int(x, lang)
+                        } else {
+                            num(x, lang)
+                        }
+                    })
                     .unwrap_or_default();
                 h += "<td>";
                 h += &Input::new("", p(&[j(what), j(a), serde_json::json!(k)]), "amount", v)
