@@ -32,6 +32,15 @@ fn the_readme_quickstart_commands_are_the_ones_ci_runs() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let readme = std::fs::read_to_string(root.join("README.md")).expect("README");
     assert!(readme.contains("cargo run --release -- report scenarios/cti.toml"));
+    // the workbench is named in the quickstart (issue 15)
+    let quickstart = &readme[readme.find("## Quickstart").expect("a quickstart")..];
+    let quickstart = &quickstart[..quickstart[3..]
+        .find("\n## ")
+        .map_or(quickstart.len(), |i| i + 3)];
+    assert!(
+        quickstart.contains("cargo run --release -- serve"),
+        "{quickstart}"
+    );
     assert!(root.join("scenarios/cti.toml").is_file());
     let ci = std::fs::read_to_string(root.join(".ci/run")).expect(".ci/run");
     assert!(readme.contains("cargo test ") && ci.contains("\ncargo test\n"));
