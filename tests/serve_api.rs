@@ -754,3 +754,56 @@ async fn numbers_are_read_in_the_pages_language() {
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_editor_renders_every_bad_scenario_of_the_corpus_with_its_message() {
+    // a file the engine rejects is still opened: the editor from the raw TOML, the message for
+    // the results panel; never a 500
+    let (_d, app) = app();
+    let corpus = root().join("tests/corpus");
+    let m: toml::Value =
+        toml::from_str(&std::fs::read_to_string(corpus.join("cases.toml")).unwrap()).unwrap();
+    let mut n = 0;
+    for case in m["case"].as_array().unwrap() {
+        let Some(f) = case.get("scenario").and_then(|v| v.as_str()) else {
+            continue;
+        };
+        let Ok(bytes) = std::fs::read(corpus.join(f)) else {
+            continue;
+        };
+        // the page holds text: a file that is not UTF-8 is refused when read, not here
+        let Ok(text) = String::from_utf8(bytes) else {
+            continue;
+        };
+        for tab in ["resultat", "sammenlign"] {
+            let req = serde_json::json!({ "toml": text, "name": f, "tab": tab, "editor": true });
+            let a = call(&app, workbench_request(&req)).await;
+            assert_eq!(a.status, StatusCode::OK, "{f}: {}", a.text());
+            let j = a.json();
+            assert!(j["problem"]["error"].is_string(), "{f}: {j}");
+            assert!(
+                j["results"].as_str().unwrap().contains("results-missing"),
+                "{f}"
+            );
+            assert!(
+                j["editor"].as_str().unwrap().contains("data-whole"),
+                "{f}: the source text is there to correct"
+            );
+        }
+        n += 1;
+    }
+    assert!(n >= 30, "{n}");
+}
+
+#[tokio::test]
+async fn a_file_that_is_not_utf8_is_not_opened_for_editing() {
+    let (d, app) = app();
+    let bytes =
+        std::fs::read(root().join("tests/corpus/scenarios/file/file-windows-1252.toml")).unwrap();
+    std::fs::write(d.path().join("ansi.toml"), &bytes).unwrap();
+    let a = call(&app, get("/edit/ansi.toml")).await;
+    assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(a.text().contains("Windows-1252"), "{}", a.text());
+    assert!(!a.text().contains("id=\"wb\""));
+    assert_eq!(std::fs::read(d.path().join("ansi.toml")).unwrap(), bytes);
+}

@@ -298,7 +298,26 @@ pub async fn edit(
             return (status, Html(shell(&app, lang, "SØM", "list", &body))).into_response();
         }
     };
-    let text = String::from_utf8_lossy(&read.bytes).into_owned();
+    // a file that is not UTF-8 is not opened for editing: saving the page's text would replace
+    // the characters it cannot show (the message says how to convert it)
+    let text = match String::from_utf8(read.bytes.clone()) {
+        Ok(t) => t,
+        Err(_) => {
+            let msg = parse(&app, &name, read.bytes.clone())
+                .err()
+                .map(|e| e.to_string())
+                .unwrap_or_default();
+            let body = format!(
+                "<p class=\"error\" data-testid=\"not-text\">{}</p>",
+                esc(&msg)
+            );
+            return (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Html(shell(&app, lang, &name, "list", &body)),
+            )
+                .into_response();
+        }
+    };
     let app2 = app.clone();
     let name2 = name.clone();
     let text2 = text.clone();
