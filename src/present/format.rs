@@ -91,9 +91,34 @@ pub fn year(v: Option<f64>) -> String {
     v.map_or("–".into(), |v| format!("{v:.0}"))
 }
 
+/// A time as `YYYY-MM-DD HH:MM` in UTC, from seconds since 1970 (the civil date by Howard
+/// Hinnant's algorithm): the report's generation time and the workbench's "last changed".
+pub fn utc_minutes(secs: u64) -> String {
+    let days = (secs / 86_400) as i64;
+    let (h, m) = ((secs % 86_400) / 3600, (secs % 3600) / 60);
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let mo = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(mo <= 2);
+    format!("{y:04}-{mo:02}-{d:02} {h:02}:{m:02}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn utc_times() {
+        assert_eq!(utc_minutes(0), "1970-01-01 00:00");
+        // 2026-12-02 03:12:30 UTC, and the leap day of 2024
+        assert_eq!(utc_minutes(1_796_181_150), "2026-12-02 03:12");
+        assert_eq!(utc_minutes(1_709_164_800), "2024-02-29 00:00");
+    }
 
     #[test]
     fn danish_and_english_amounts() {

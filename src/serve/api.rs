@@ -427,27 +427,10 @@ async fn knowledge(
         return guard::not_found();
     }
     let lang = lang_of(&q, &app);
-    let cli = match command_line(&format!("knowledge {what}"), None, &[], lang) {
+    // `?group=ID` is `--group ID` (prices, studies), as any flag
+    let cli = match command_line(&format!("knowledge {what}"), None, &q, lang) {
         Ok(c) => c,
         Err(e) => return bad_request(serde_json::json!({ "error": e })),
-    };
-    // `?group=ID` for prices and studies
-    let cli = match q.iter().find(|(k, _)| k == "group") {
-        Some((_, g)) if matches!(what.as_str(), "prices" | "studies") => {
-            match crate::cli::Cli::try_parse_from_args(&[
-                "soem".into(),
-                "--format".into(),
-                "json".into(),
-                "knowledge".into(),
-                what.clone(),
-                "--group".into(),
-                g.clone(),
-            ]) {
-                Ok(c) => c,
-                Err(e) => return bad_request(serde_json::json!({ "error": e })),
-            }
-        }
-        _ => cli,
     };
     let out = blocking(move || json_of(&app, &cli, None, lang)).await;
     match out {

@@ -111,15 +111,7 @@ const SECTIONS: &[&str] = &["settings", "monte_carlo", "uncertainty"];
 /// ignored. A single dot followed by exactly three digits after a non-zero integer part is a
 /// thousands separator (`1.500` = 1500), as Danish readers write it.
 pub fn number(text: &str) -> Option<f64> {
-    let mut t: String = text
-        .trim()
-        .trim_end_matches("kr.")
-        .trim_end_matches("kr")
-        .trim_end_matches('%')
-        .chars()
-        .filter(|c| !c.is_whitespace() && *c != '\u{a0}' && *c != '_')
-        .collect();
-    t = t.replace('\u{2212}', "-");
+    let mut t = bare(text);
     if t.is_empty() {
         return None;
     }
@@ -173,18 +165,24 @@ pub fn read(text: &str, kind: Kind) -> Result<Option<Value>, String> {
 
 /// English number reading: commas group thousands, the dot is the decimal sign.
 pub fn number_en(text: &str) -> Option<f64> {
-    let t: String = text
-        .trim()
+    bare(text)
+        .replace(',', "")
+        .parse::<f64>()
+        .ok()
+        .filter(|x| x.is_finite())
+}
+
+/// A typed number without its unit (`kr.`, `%`), spaces, underscores, and with a typographic
+/// minus as `-`: what both readers start from.
+fn bare(text: &str) -> String {
+    text.trim()
         .trim_end_matches("kr.")
         .trim_end_matches("kr")
         .trim_end_matches('%')
         .chars()
-        .filter(|c| !c.is_whitespace() && *c != ',' && *c != '_')
-        .collect();
-    t.replace('\u{2212}', "-")
-        .parse::<f64>()
-        .ok()
-        .filter(|x| x.is_finite())
+        .filter(|c| !c.is_whitespace() && *c != '\u{a0}' && *c != '_')
+        .map(|c| if c == '\u{2212}' { '-' } else { c })
+        .collect()
 }
 
 /// [`read`], with English number reading when `english`.
@@ -367,6 +365,12 @@ fn replace_keeping_decor(old: &mut Value, mut new: Value) {
     *old = new;
 }
 
+/// Where the table whose `item` is `id` stands in an array of tables.
+fn item_at(aot: &toml_edit::ArrayOfTables, id: &str) -> Option<usize> {
+    aot.iter()
+        .position(|t| t.get("item").and_then(|v| v.as_str()) == Some(id))
+}
+
 /// Walks to the item at `path`, creating tables on the way (as `[section]` headers for
 /// [`SECTIONS`], inline otherwise) and extending arrays with zeros.
 fn walk<'a>(mut cur: &'a mut Item, path: &[Step]) -> Result<&'a mut Item, String> {
@@ -406,10 +410,7 @@ fn walk<'a>(mut cur: &'a mut Item, path: &[Step]) -> Result<&'a mut Item, String
                 let aot = cur
                     .as_array_of_tables_mut()
                     .ok_or_else(|| format!("{}: not a list of tables", show(&path[..i])))?;
-                let at = aot
-                    .iter()
-                    .position(|t| t.get("item").and_then(|v| v.as_str()) == Some(item.as_str()));
-                let at = match at {
+                let at = match item_at(aot, item) {
                     Some(at) => at,
                     None => {
                         let mut t = Table::new();
@@ -559,13 +560,10 @@ fn remove(doc: &mut DocumentMut, parent: &[Step], last: &Step) -> Result<(), Str
             }
         }
         Step::Item { item } => {
-            if let Some(a) = p.as_array_of_tables_mut() {
-                let at = a
-                    .iter()
-                    .position(|t| t.get("item").and_then(|v| v.as_str()) == Some(item.as_str()));
-                if let Some(at) = at {
-                    a.remove(at);
-                }
+            if let Some(a) = p.as_array_of_tables_mut()
+                && let Some(at) = item_at(a, item)
+            {
+                a.remove(at);
             }
         }
     }

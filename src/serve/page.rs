@@ -148,7 +148,10 @@ fn list_html(app: &App, lang: Lang) -> String {
                     n = esc(&e.name),
                     t = esc(&e.title),
                     ivs = esc(&e.interventions.join(", ")),
-                    m = e.modified.map(date).unwrap_or_default(),
+                    m = e
+                        .modified
+                        .map(crate::present::format::utc_minutes)
+                        .unwrap_or_default(),
                     open = l("Åbn", "Open"),
                     dup = l("Kopiér", "Duplicate"),
                     del = l("Slet", "Delete"),
@@ -191,27 +194,6 @@ fn list_html(app: &App, lang: Lang) -> String {
         l("Opret", "Create")
     );
     shell(app, lang, l("Beregninger", "Calculations"), "list", &b)
-}
-
-fn date(secs: u64) -> String {
-    // civil date from days since 1970 (Howard Hinnant's algorithm), UTC
-    let days = (secs / 86_400) as i64;
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = if m <= 2 { y + 1 } else { y };
-    let hm = secs % 86_400;
-    format!(
-        "{y:04}-{m:02}-{d:02} {:02}:{:02}",
-        hm / 3600,
-        hm % 3600 / 60
-    )
 }
 
 fn url_escape(s: &str) -> String {
@@ -457,7 +439,11 @@ pub fn workbench_answer(app: &App, req: &WorkbenchRequest) -> WorkbenchAnswer {
         ),
     };
     let parsed = parse(app, &req.name, text.clone().into_bytes());
-    let raw: Option<toml::Table> = toml::from_str(&text).ok();
+    // the raw TOML is read again only for what the checked scenario cannot give: the editor
+    // (it shows what was written), or the title of a file the engine rejects
+    let raw: Option<toml::Table> = (req.editor || parsed.is_err())
+        .then(|| toml::from_str(&text).ok())
+        .flatten();
     let iv = req.iv;
     let title = match (&parsed, &raw) {
         (Ok(sc), _) => sc.title.clone(),
@@ -2175,7 +2161,7 @@ fn results_html(
                     esc(&tkr(p.interval[1], lang)),
                     l("gevinst", "gain"),
                     pct(p.p_positive, 0, lang),
-                    crate::present::format::int(live_options(sc).draws as f64, lang),
+                    crate::present::format::int(rs[mc_at].draws as f64, lang),
                     l("træk, tusinde kr.", "draws, thousand kr."),
                 );
                 if alone {
