@@ -499,6 +499,7 @@ struct Input {
     hint: String,
     structural: bool,
     unit: &'static str,
+    extra: Vec<(&'static str, String)>,
 }
 
 impl Input {
@@ -513,6 +514,7 @@ impl Input {
             hint: String::new(),
             structural: false,
             unit: "",
+            extra: Vec::new(),
         }
     }
     fn field(mut self, f: impl Into<String>) -> Input {
@@ -535,10 +537,20 @@ impl Input {
         self.unit = u;
         self
     }
+    /// Another attribute of the input (escaped), e.g. a price row's `data-keys`.
+    fn attr(mut self, name: &'static str, value: impl Into<String>) -> Input {
+        self.extra.push((name, value.into()));
+        self
+    }
 
     fn html(&self) -> String {
+        let extra: String = self
+            .extra
+            .iter()
+            .map(|(k, v)| format!(" {k}=\"{}\"", esc(v)))
+            .collect();
         let attrs = format!(
-            "data-kind=\"{k}\" data-path=\"{p}\" data-field=\"{f}\" data-testid=\"{t}\"{unit}{s}",
+            "data-kind=\"{k}\" data-path=\"{p}\" data-field=\"{f}\" data-testid=\"{t}\"{unit}{s}{extra}",
             k = self.kind,
             p = esc(&self.path.to_string()),
             f = esc(&self.field),
@@ -1493,12 +1505,8 @@ fn editor_html(
                 it.id
             ))
             .id(format!("prices-{}", it.id))
-            .html()
-            .replacen(
-                "<input ",
-                &format!("<input data-keys=\"{}\" ", esc(&keys)),
-                1,
-            );
+            .attr("data-keys", keys)
+            .html();
             // the item's source: the user's own, or (as the hint) where the knowledge base's
             // numbers come from
             h += "</td><td>";
@@ -1522,12 +1530,8 @@ fn editor_html(
                 it.id
             ))
             .id(format!("source-{}", it.id))
-            .html()
-            .replacen(
-                "<input ",
-                &format!("<input placeholder=\"{}\" ", esc(&it.sources.join("; "))),
-                1,
-            );
+            .attr("placeholder", it.sources.join("; "))
+            .html();
             h += "</td><td>";
             if let Some(at) = own_at {
                 let _ = write!(
