@@ -67,6 +67,18 @@ fn departments_are_actors_in_the_output() {
 }
 
 #[test]
+fn housing_benefit_is_tax_free_in_the_shipped_departments_case() {
+    // boligstøtte is tax-free: an expenditure, so no tax on transfers is booked for it (SPEC §5)
+    let v = json(&["calc", "scenarios/afdelinger.toml"]);
+    let items = v[0]["items"].as_array().expect("items");
+    let b = items
+        .iter()
+        .find(|i| i["id"] == "boligstoette")
+        .expect("boligstøtte");
+    assert_eq!(b["kind"], "expenditure");
+}
+
+#[test]
 fn danish_text_output_by_default_english_on_request() {
     soem()
         .args(["calc", "scenarios/cti.toml"])

@@ -84,7 +84,7 @@ fn monte_carlo_commands_on_every_scenario() {
 
 #[test]
 fn knowledge_base_listings() {
-    for what in ["tables", "groups", "items", "prices", "studies"] {
+    for what in ["tables", "groups", "items", "prices", "studies", "settings"] {
         four_views(&format!("knowledge__{what}"), &["knowledge", what]);
     }
     four_views(

@@ -193,7 +193,7 @@ pub fn tornado(sc: &Scenario, iv: &Intervention, opt: &Options) -> Result<Tornad
     if let Some((r_lo, r_hi)) = opt.discount {
         let at = |r: f64| {
             let mut settings = sc.settings.clone();
-            settings.discount_rate = r;
+            settings.set_flat_rate(r);
             Linear::new(&settings, iv).pv(s, &ones, 1.0)[k]
         };
         bars.push(bar(
@@ -290,7 +290,7 @@ mod tests {
                                 BarKind::Costs => {
                                     changed.costs.iter_mut().flatten().for_each(|c| *c *= input)
                                 }
-                                BarKind::DiscountRate => sc2.settings.discount_rate = input,
+                                BarKind::DiscountRate => sc2.settings.set_flat_rate(input),
                             }
                             let got = *calculate(&sc2, &changed).pv.get(key).unwrap();
                             assert!(

@@ -72,6 +72,32 @@ pub fn run(kb: &KnowledgeBase, what: &KnowledgeCmd, lang: Lang) -> Result<Listin
             ),
         ),
         KnowledgeCmd::Items => render(view::items(kb, lang), json!(kb.items)),
+        KnowledgeCmd::Settings => {
+            let idx = &kb.price_index;
+            let index: Vec<_> = idx
+                .values
+                .iter()
+                .enumerate()
+                .map(|(i, v)| {
+                    json!({"year": idx.first_year + i as i32, "index": v,
+                           "source": idx.sources.get(i)})
+                })
+                .collect();
+            render(
+                view::settings(kb, lang),
+                json!({
+                    "discount_rate": {"value": kb.parameters.discount_rate,
+                                      "source": kb.parameters.sources.get("discount_rate")},
+                    "discount_schedules": crate::model::discount::SCHEDULES,
+                    "tax_on_transfers": crate::kb::KB_ACTORS.iter().enumerate().map(|(i, a)| {
+                        let name = format!("tax_transfers_{a}");
+                        (a.to_string(), json!({"value": kb.parameters.tax_transfers[i],
+                                               "source": kb.parameters.sources.get(&name)}))
+                    }).collect::<serde_json::Map<_, _>>(),
+                    "price_index": index,
+                }),
+            )
+        }
         KnowledgeCmd::Prices { group } => {
             if let Some(g) = group {
                 group_or_error(kb, g)?;

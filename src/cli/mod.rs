@@ -321,6 +321,9 @@ pub enum KnowledgeCmd {
     },
     /// List consequence items with area, unit and kind
     Items,
+    /// Show the model's settings with their sources: discount rate (and the named declining
+    /// schedule), tax on transfers per actor, price index year by year
+    Settings,
     /// List prices per actor
     Prices {
         /// Only prices that apply to this target group (its own rows and `*` rows)

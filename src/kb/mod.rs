@@ -262,6 +262,9 @@ pub struct PriceIndex {
     pub first_year: i32,
     /// Index values for consecutive years from `first_year`.
     pub values: Vec<f64>,
+    /// The `source` of each year's row (empty when the table has no such column).
+    #[serde(skip)]
+    pub sources: Vec<String>,
 }
 
 impl PriceIndex {
@@ -699,6 +702,7 @@ mod tests {
 
     fn index() -> PriceIndex {
         PriceIndex {
+            sources: Vec::new(),
             first_year: 2020,
             values: vec![1.00, 1.02, 1.05],
         }
@@ -885,5 +889,155 @@ mod tests {
                 .map(|p| p.amounts[0]),
             Some(120.0)
         );
+    }
+
+    /// Issue 16's corrections, one assertion per fact, each against its seed.
+    mod fidelity {
+        use super::*;
+
+        fn kb() -> KnowledgeBase {
+            KnowledgeBase::load(Path::new("knowledge")).expect("shipped KB loads")
+        }
+
+        fn children(kb: &KnowledgeBase, group: &str) -> bool {
+            kb.group(group)
+                .is_some_and(|g| g.theme == "Udsatte børn og unge")
+        }
+
+        #[test]
+        fn seed_002_prices_are_2018_prices() {
+            // seed 002 l. 1248–1251 (transfers) and l. 1520–1523 (homeless): a calculation in
+            // "kr. 2018-priser", index basis 2018.
+            let kb = kb();
+            for (group, item, kommune) in [
+                ("*", "kontanthjaelp", 2211.0),
+                ("*", "foertidspension", 2853.0),
+                ("*", "uddannelseshjaelp", 1325.0),
+                ("*", "oevrige-overfoersler", 2781.0),
+                ("hjemloese", "vejledning-opkvalificering", 885.0),
+                ("hjemloese", "skat-beskaeftigelse", 107.0),
+                ("hjemloese", "alkoholbehandling", 116.0),
+                ("hjemloese", "beskyttet-beskaeftigelse", 375.0),
+            ] {
+                let p = kb
+                    .prices
+                    .iter()
+                    .find(|p| p.item == item && p.target_group.as_deref().unwrap_or("*") == group)
+                    .expect(item);
+                assert_eq!(p.amounts[0], kommune, "{item}");
+                assert_eq!(p.price_year, 2018, "{item}");
+                assert!(p.source.contains("seed 002") && p.source.contains("l. "), "{item}");
+                assert!(!is_illustrative(&p.source), "{item}");
+            }
+            // in 2024 prices kontanthjælp is 2211 × index(2024)/index(2018) = 2211 × 1.11 × 1.11/1.08
+            let (f, extended) = kb.price_index.factor(2018, 2024);
+            assert!(extended);
+            assert!((2211.0 * f - 2211.0 * 1.11 * (1.11 / 1.08)).abs() < 1e-9);
+        }
+
+        #[test]
+        fn success_goals_the_seeds_do_not_give_are_illustrative() {
+            let kb = kb();
+            for group in ["boern-plejefamilie-0-5", "boern-specialundervisning-14-17", "boern-hjemmebaseret-52"] {
+                let goals = kb.goals_of(group);
+                assert!(!goals.is_empty(), "{group}");
+                assert!(goals.iter().all(|g| is_illustrative(&g.source)), "{group}");
+            }
+            // the seed-000 goals stay sourced
+            assert!(!is_illustrative(&kb.goals_of("hjemloese")[0].source));
+        }
+
+        #[test]
+        fn eftervaern_has_its_two_sub_groups_and_no_children_items() {
+            let kb = kb();
+            let g = kb.group("eftervaern").expect("group");
+            assert_eq!(g.age_band, "18-22");
+            for sub in ["eftervaern-i-uddannelse", "eftervaern-ikke-i-uddannelse"] {
+                let s = kb.group(sub).expect(sub);
+                assert_eq!(s.age_band, "18-22");
+                assert!(s.source.contains("seed 004"), "{sub}");
+                let goal = &kb.goals_of(sub)[0];
+                assert_eq!(goal.id, "uddannelse-beskaeftigelse");
+                assert!(!kb.consequences_of(sub, &goal.id).is_empty());
+            }
+            // seed 002 l. 676–690: efterværn items ("Konsekvenser kun for børne- og
+            // ungdomsgrupperne") belong to the children's groups only
+            for ((group, _), cons) in &kb.consequences {
+                for c in cons {
+                    let area = &kb.item(&c.item).expect("item").area;
+                    if ["efterværn", "sociale foranstaltninger", "grundskole", "ungdomsuddannelse"]
+                        .contains(&area.as_str())
+                    {
+                        assert!(children(&kb, group), "{group} has {}", c.item);
+                    }
+                }
+            }
+        }
+
+        #[test]
+        fn adult_only_items_stay_with_adults() {
+            // seed 002 l. 638–646 and 656–660: "kun estimeret for voksenmålgrupperne"
+            let kb = kb();
+            let adult_only = [
+                "botilbud-midlertidigt",
+                "botilbud-laengerevarende",
+                "socpaed-eget-hjem",
+                "socpaed-botilbudslignende",
+                "personlig-praktisk-hjaelp",
+                "handicaphjaelperordning",
+                "ledsagerordning",
+                "beskyttet-beskaeftigelse",
+                "ungdoms-videregaaende-uddannelse",
+                "vejledning-opkvalificering",
+            ];
+            for ((group, _), cons) in &kb.consequences {
+                for c in cons {
+                    if adult_only.contains(&c.item.as_str()) {
+                        assert!(!children(&kb, group), "{group} has {}", c.item);
+                    }
+                }
+            }
+        }
+
+        #[test]
+        fn merged_items_are_split_as_the_seed_lists_them() {
+            // seed 002 l. 1503–1504, 1509–1510: four items, not two
+            let kb = kb();
+            assert!(kb.item("botilbud").is_none());
+            assert!(kb.item("socialpaedagogisk-stoette").is_none());
+            for id in [
+                "botilbud-midlertidigt",
+                "botilbud-laengerevarende",
+                "socpaed-eget-hjem",
+                "socpaed-botilbudslignende",
+            ] {
+                let it = kb.item(id).expect(id);
+                assert_eq!(it.area, "sociale serviceydelser");
+            }
+            // the split keeps the homeless group's money: 0.5·(1650 + 1950) per day of the old 1800,
+            // 0.6·480 + 0.4·530 per hour of the old 500
+            let c = kb.consequences_of("hjemloese", "ikke-110");
+            let v = |id: &str| {
+                c.iter()
+                    .find(|c| c.item == id)
+                    .map(|c| c.values[0].value)
+                    .expect(id)
+            };
+            let p = |id: &str| kb.price("hjemloese", id).map(|p| p.amounts[0]).expect(id);
+            let stay = v("botilbud-midlertidigt") * p("botilbud-midlertidigt")
+                + v("botilbud-laengerevarende") * p("botilbud-laengerevarende");
+            assert!((stay - (-6.0 * 1800.0)).abs() < 1e-9, "{stay}");
+            let support = v("socpaed-eget-hjem") * p("socpaed-eget-hjem")
+                + v("socpaed-botilbudslignende") * p("socpaed-botilbudslignende");
+            assert!((support - 10.0 * 500.0).abs() < 1e-9, "{support}");
+        }
+
+        #[test]
+        fn drug_abuse_has_the_substitution_sub_group() {
+            let kb = kb();
+            let g = kb.group("stofmisbrug-substitution").expect("group");
+            assert!(g.source.contains("l. 1359"));
+            assert_eq!(kb.goals_of("stofmisbrug-substitution")[0].id, "faerdigbehandlet");
+        }
     }
 }

@@ -228,7 +228,9 @@ pub(super) fn price_index(t: &Table) -> Result<PriceIndex, KbError> {
     non_empty(t)?;
     let mut first_year = 0;
     let mut values = Vec::new();
+    let mut sources = Vec::new();
     for r in 0..t.rows() {
+        sources.push(t.opt_str(r, "source").unwrap_or_default().to_string());
         let year = t.int(r, "year", (1900, 2200))? as i32;
         if r == 0 {
             first_year = year;
@@ -256,7 +258,11 @@ pub(super) fn price_index(t: &Table) -> Result<PriceIndex, KbError> {
         }
         values.push(v);
     }
-    Ok(PriceIndex { first_year, values })
+    Ok(PriceIndex {
+        first_year,
+        values,
+        sources,
+    })
 }
 /// `parameters.csv`: the discount rate and the tax on transfers per actor, each in its range.
 pub(super) fn parameters(t: &Table) -> Result<Parameters, KbError> {

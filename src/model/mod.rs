@@ -6,6 +6,7 @@
 //! affine form the drivers use: for item i, actor a and year t,
 //! `net[a][t] = Σ_i pf_i · f_i · m[i][a] · (s · U[i][t] + D[i][t]) − cf · costs[a][t] + saved[a][t]`.
 
+pub mod discount;
 mod keyed;
 pub mod linear;
 
@@ -169,7 +170,7 @@ impl Prepared {
         let years = (0..len).map(|t| start + t as i32);
         let discount = years
             .clone()
-            .map(|y| discount_factor(settings.discount_rate, y, settings.price_year))
+            .map(|y| settings.discount_factor(y))
             .collect();
         let in_period = years
             .map(|y| y >= iv.result_period.0 && y <= iv.result_period.1)
@@ -299,8 +300,11 @@ pub struct Calculation {
     pub name: String,
     /// Price year P.
     pub price_year: i32,
-    /// Discount rate r.
+    /// Discount rate r (with a schedule: its first band's rate).
     pub discount_rate: f64,
+    /// The named declining schedule used instead of the flat rate, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub discount_schedule: Option<&'static str>,
     /// Result period [from, to].
     pub result_period: [i32; 2],
     /// Success rate s used.
@@ -471,6 +475,7 @@ pub fn calculate(scenario: &Scenario, iv: &Intervention) -> Calculation {
         name: iv.name.clone(),
         price_year: settings.price_year,
         discount_rate: settings.discount_rate,
+        discount_schedule: settings.discount_schedule.map(|s| s.id),
         result_period: [iv.result_period.0, iv.result_period.1],
         success_rate: s,
         start_year: iv.start_year,

@@ -91,6 +91,23 @@ fn discounting_to_the_price_year() {
 }
 
 #[test]
+fn the_state_s_declining_schedule_discounts_in_the_calculator() {
+    // 1000 kr. saved in each consequence year 1..3 (calendar 2025–2027), price year 2024:
+    // PV = 1000/1.035 + 1000/1.035² + 1000/1.035³ with the schedule, 1000/1.04 + … flat
+    let toml = one_item("expenditure", "[-1, -1, -1]", "{ kommune = 1000 }", "result_period = [2024, 2027]")
+        .replace("price_year = 2024", "price_year = 2024\ndiscount_rate = \"finansministeriet-2021\"");
+    let r = calc(&toml);
+    let pv: f64 = (1..=3).map(|k| 1000.0 / 1.035f64.powi(k)).sum();
+    close(*r.pv.get("total").expect("total"), pv);
+    assert_eq!(r.discount_rate, 0.035);
+    assert_eq!(r.discount_schedule, Some("finansministeriet-2021"));
+    let flat = calc(&one_item("expenditure", "[-1, -1, -1]", "{ kommune = 1000 }", "result_period = [2024, 2027]"));
+    let pv4: f64 = (1..=3).map(|k| 1000.0 / 1.04f64.powi(k)).sum();
+    close(*flat.pv.get("total").expect("total"), pv4);
+    assert_eq!(flat.discount_schedule, None);
+}
+
+#[test]
 fn break_even_needs_the_cumulative_sum_to_stay_non_negative() {
     // cumulative: -100, 50, -10, 10 → break-even in index 3, not 1
     assert_eq!(break_even_index(&[-100.0, 150.0, -60.0, 20.0]), Some(3));
@@ -307,7 +324,8 @@ fn custom_actors_get_no_tax_unless_given() {
 
 #[test]
 fn knowledge_base_items_with_price_conversion() {
-    // the homeless group's real cash-benefit consequences and 2020 prices, converted to 2022
+    // the homeless group's real cash-benefit consequences and 2018 prices (seed 002), converted
+    // to 2022 with the index: 1.08 / 1.00
     let toml = r#"
 [settings]
 price_year = 2022
@@ -323,7 +341,7 @@ success_rate = 0.5
 item = "kontanthjaelp"
 "#;
     let r = calc(toml);
-    let f = 1.08 / 1.04;
+    let f = 1.08 / 1.00;
     let m_k = 2211.0 * f - 2761.0 * f * 0.264;
     close(series(&r, "kommune")[1], 5.0 * 2.9 * m_k);
     // year 7 is the fade of year 6: −0.3 × 13/14
@@ -359,14 +377,15 @@ prices = { kommune = 1000 }
         .expect("override");
     assert_eq!(kh.values, vec![-1.0]);
     assert_eq!(kh.prices, vec![1000.0, 0.0, 0.0]); // unnamed actors 0
-    // the homeless group's own alcohol-treatment price (116) wins over the * row (120)
+    // the homeless group's own alcohol-treatment price (116 kr. in 2018 prices) wins over the *
+    // row (120 kr. in 2020 prices), converted to the price year 2020: 116 × 1.04 / 1.00
     let alc = iv
         .items
         .iter()
         .find(|i| i.id == "alkoholbehandling")
         .expect("kb item");
-    assert_eq!(alc.prices[0], 116.0);
-    // price year 2020 = start year (default), so no conversion
+    close(alc.prices[0], 116.0 * 1.04);
+    // the own price has no price year: it is in the scenario's (2020 = start year), unconverted
     let r = calculate(&sc, iv);
     let item = r
         .items

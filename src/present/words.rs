@@ -373,3 +373,17 @@ mod tests {
         );
     }
 }
+
+/// The discount rate in words: "diskonteringsrente 4,0 %", or with the state's declining
+/// schedule "diskonteringsrente 3,5 %, faldende (finansministeriet-2021)".
+pub fn discount(rate: f64, schedule: Option<&str>, lang: Lang) -> String {
+    let r = crate::present::format::pct(rate, 1, lang);
+    match schedule {
+        None => format!("{} {r}", lang.t("diskonteringsrente", "discount rate")),
+        Some(id) => format!(
+            "{} {r}, {} ({id})",
+            lang.t("diskonteringsrente", "discount rate"),
+            lang.t("faldende", "declining")
+        ),
+    }
+}

@@ -308,12 +308,31 @@ impl Intervention {
 pub struct Settings {
     /// Price year P: price level of all amounts and year PVs are discounted to.
     pub price_year: i32,
-    /// Discount rate r.
+    /// Discount rate r (with a schedule: its first band's rate).
     pub discount_rate: f64,
+    /// A named declining schedule instead of the flat rate (`discount_rate = "finansministeriet-2021"`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub discount_schedule: Option<&'static crate::model::discount::Schedule>,
     /// Actors in order.
     pub actors: Vec<String>,
     /// Tax rate on transfers per actor.
     pub tax_on_transfers: Vec<f64>,
+}
+
+impl Settings {
+    /// The discount factor of `year` back to the price year: (1 + r)^−(t − P), or the schedule's.
+    pub fn discount_factor(&self, year: i32) -> f64 {
+        match self.discount_schedule {
+            Some(s) => s.factor(year, self.price_year),
+            None => crate::model::discount_factor(self.discount_rate, year, self.price_year),
+        }
+    }
+
+    /// Sets a flat rate (a driver varying the rate), dropping any schedule.
+    pub fn set_flat_rate(&mut self, rate: f64) {
+        self.discount_rate = rate;
+        self.discount_schedule = None;
+    }
 }
 
 /// A grid declared in the scenario file (`[[grid]]`).

@@ -56,7 +56,7 @@ pub struct RawFile {
 #[serde(deny_unknown_fields)]
 pub struct RawSettings {
     pub price_year: Option<Spanned<i64>>,
-    pub discount_rate: Option<Spanned<f64>>,
+    pub discount_rate: Option<Spanned<toml::Value>>,
     pub actors: Option<Spanned<Vec<Spanned<String>>>>,
     pub tax_on_transfers: Option<Spanned<ActorMap>>,
     pub note: Option<String>,

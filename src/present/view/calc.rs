@@ -10,15 +10,14 @@ use crate::present::words;
 /// result period.
 pub fn settings_line(c: &Calculation, participants: f64, lang: Lang) -> String {
     format!(
-        "{} {} · {} {} · {}-{} · {} {} · {} {}–{}",
+        "{} {} · {} {} · {}-{} · {} · {} {}–{}",
         int(participants, lang),
         lang.t("deltagere", "participants"),
         lang.t("succesrate", "success rate"),
         pct(c.success_rate, 1, lang),
         c.price_year,
         lang.t("priser", "prices"),
-        lang.t("diskonteringsrente", "discount rate"),
-        pct(c.discount_rate, 1, lang),
+        words::discount(c.discount_rate, c.discount_schedule, lang),
         lang.t("resultatperiode", "result period"),
         c.result_period[0],
         c.result_period[1]

@@ -2,7 +2,7 @@
 //! prices, effect studies, and one group's consequences with their prices.
 
 use crate::kb::{EffectStudy, KnowledgeBase, Price, TableSource, TargetGroup};
-use crate::present::format::{Lang, dec, int};
+use crate::present::format::{Lang, dec, int, pct};
 use crate::present::table::{Cell, Column, Kind, Table};
 
 /// A table of text cells whose columns holding only numbers (Danish or English notation, blanks
@@ -275,6 +275,86 @@ pub fn consequences(kb: &KnowledgeBase, id: &str, lang: Lang) -> Table {
             "stat",
             "prisår",
             "kilde",
+        ],
+        rows,
+    )
+}
+
+/// The model's settings with their sources (`soem knowledge settings`): the discount rate, the
+/// named discount-rate schedules a scenario may choose, the tax on transfers per actor and the
+/// price index year by year.
+pub fn settings(kb: &KnowledgeBase, lang: Lang) -> Table {
+    let p = &kb.parameters;
+    let src = |name: &str| p.sources.get(name).cloned().unwrap_or_default();
+    let mut rows = vec![vec![
+        "discount_rate".to_string(),
+        lang.t("Diskonteringsrente (SØM)", "Discount rate (SØM)").to_string(),
+        pct(p.discount_rate, 1, lang),
+        src("discount_rate"),
+    ]];
+    for s in crate::model::discount::SCHEDULES {
+        let mut from = 1;
+        let bands: Vec<String> = s
+            .bands
+            .iter()
+            .map(|b| {
+                let r = pct(b.rate, 1, lang);
+                match b.to_year {
+                    None => format!("{r} {} {from}", lang.t("fra år", "from year")),
+                    Some(last) => {
+                        let t = format!("{r} {} {from}–{last}", lang.t("år", "years"));
+                        from = last + 1;
+                        t
+                    }
+                }
+            })
+            .collect();
+        rows.push(vec![
+            format!("discount_rate = \"{}\"", s.id),
+            lang.t(
+                "Faldende diskonteringsrente (Finansministeriet)",
+                "Declining discount rate (Finansministeriet)",
+            )
+            .to_string(),
+            bands.join("; "),
+            s.source.to_string(),
+        ]);
+    }
+    for (i, actor) in crate::kb::KB_ACTORS.iter().enumerate() {
+        let name = format!("tax_transfers_{actor}");
+        rows.push(vec![
+            name.clone(),
+            format!("{} {actor}", lang.t("Skat af overførsler,", "Tax on transfers,")),
+            pct(p.tax_transfers[i], 1, lang),
+            src(&name),
+        ]);
+    }
+    // the index's source is said once for a run of years that share it
+    let idx = &kb.price_index;
+    let mut last_source = None;
+    for (i, v) in idx.values.iter().enumerate() {
+        let year = idx.first_year + i as i32;
+        let source = idx.sources.get(i).map(String::as_str).unwrap_or_default();
+        let shown = if last_source == Some(source) {
+            lang.t("(som ovenfor)", "(as above)").to_string()
+        } else {
+            source.to_string()
+        };
+        last_source = Some(source);
+        rows.push(vec![
+            format!("price_index.{year}"),
+            format!("{} {year}", lang.t("Prisindeks", "Price index")),
+            dec(*v, 2, lang),
+            shown,
+        ]);
+    }
+    numbers_right(
+        "settings",
+        &[
+            lang.t("navn", "name"),
+            lang.t("indstilling", "setting"),
+            lang.t("værdi", "value"),
+            lang.t("kilde", "source"),
         ],
         rows,
     )

@@ -15,6 +15,7 @@ impl Validator<'_> {
         let mut actors: Vec<String> = kb::KB_ACTORS.iter().map(|s| s.to_string()).collect();
         let mut price_year = first_start;
         let mut discount_rate = kb.parameters.discount_rate;
+        let mut discount_schedule = None;
         let mut tax_map: BTreeMap<String, f64> = BTreeMap::new();
         if let Some(s) = raw {
             let s = s.get_ref();
@@ -23,15 +24,29 @@ impl Validator<'_> {
                 price_year = self.year(p, "settings.price_year")?;
             }
             if let Some(r) = &s.discount_rate {
-                let x = self.finite(r, "settings.discount_rate")?;
-                if !(-0.5..=1.0).contains(&x) {
-                    return Err(self.at(
-                        r,
-                        "settings.discount_rate",
-                        format!("got {x}, expected a rate from -0.5 to 1 (write 0.04 for 4 %)"),
-                    ));
+                if let toml::Value::String(name) = r.get_ref() {
+                    let Some(sch) = crate::model::discount::schedule(name) else {
+                        let names: Vec<&str> = crate::model::discount::SCHEDULES.iter().map(|s| s.id).collect();
+                        let hint = crate::text::did_you_mean(name, names.iter().copied());
+                        return Err(self.at(
+                            r,
+                            "settings.discount_rate",
+                            format!("\"{name}\" is not a discount-rate schedule; expected a rate such as 0.04 or one of: {}{hint}", names.join(", ")),
+                        ));
+                    };
+                    discount_rate = sch.first_rate();
+                    discount_schedule = Some(sch);
+                } else {
+                    let x = self.number(r, "settings.discount_rate")?;
+                    if !x.is_finite() || !(-0.5..=1.0).contains(&x) {
+                        return Err(self.at(
+                            r,
+                            "settings.discount_rate",
+                            format!("got {x}, expected a rate from -0.5 to 1 (write 0.04 for 4 %) or \"finansministeriet-2021\""),
+                        ));
+                    }
+                    discount_rate = x;
                 }
-                discount_rate = x;
             }
             if let Some(list) = &s.actors {
                 if list.get_ref().is_empty() {
@@ -97,6 +112,7 @@ impl Validator<'_> {
         Ok(Settings {
             price_year,
             discount_rate,
+            discount_schedule,
             actors,
             tax_on_transfers,
         })
@@ -209,6 +225,12 @@ mod tests {
         assert_eq!(sc.settings.price_year, 2024, "the first start year");
         assert!((sc.settings.discount_rate - 0.04).abs() < 1e-12);
         assert_eq!(sc.settings.actors, ["kommune", "region", "stat"]);
+        assert!(sc.settings.discount_schedule.is_none());
+        let sc = load("discount_rate = \"finansministeriet-2021\"").expect("a schedule");
+        assert_eq!(sc.settings.discount_rate, 0.035);
+        assert!((sc.settings.discount_factor(2026) - 1.0 / 1.035f64.powi(2)).abs() < 1e-15);
+        let sc = load("discount_rate = 0.03").expect("a rate");
+        assert!((sc.settings.discount_factor(2026) - 1.0 / 1.0609).abs() < 1e-15);
         let sc = load("actors = [\"kommune\", \"region\", \"stat\", \"job\"]\ntax_on_transfers = { job = 0.1 }")
             .expect("an extra actor");
         assert_eq!(sc.settings.actors.len(), 4);
@@ -224,6 +246,11 @@ mod tests {
         let e = load("discount_rate = 4").expect_err("percent");
         assert!(
             e.contains("s.toml:2:") && e.contains("write 0.04 for 4 %"),
+            "{e}"
+        );
+        let e = load("discount_rate = \"finansministeriet\"").expect_err("a schedule's name");
+        assert!(
+            e.contains("s.toml:2:") && e.contains("did you mean \"finansministeriet-2021\""),
             "{e}"
         );
         let e = load("tax_on_transfers = { komune = 0.2 }").expect_err("typo");
