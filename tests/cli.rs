@@ -394,3 +394,44 @@ fn a_knowledge_base_exported_from_danish_excel_gives_the_same_results() {
     let excel = json(&["calc", "scenarios/cti.toml", "--knowledge", &k]);
     assert_eq!(shipped[0]["pv"], excel[0]["pv"]);
 }
+
+#[test]
+fn calc_and_compare_add_the_interventions_up() {
+    // the course's "Hvad er nettogevinsten i alt for begge indsatser i 2025?" (seed 000)
+    let calc = json(&["calc", "scenarios/sammenligning.toml"]);
+    let cmp = json(&["compare", "scenarios/sammenligning.toml", "--draws", "200"]);
+    let sum = &cmp["portfolio"]["sum"];
+    let years = sum["years"].as_array().expect("years");
+    let y2025 = years.iter().position(|y| y == 2025).expect("2025");
+    let mut want = 0.0;
+    let mut pv = 0.0;
+    for iv in calc.as_array().expect("list") {
+        let i = iv["years"]
+            .as_array()
+            .expect("years")
+            .iter()
+            .position(|y| y == 2025)
+            .expect("2025");
+        want += iv["net"]["total"][i].as_f64().expect("n");
+        pv += iv["pv"]["total"].as_f64().expect("pv");
+    }
+    let got = sum["net"]["total"][y2025].as_f64().expect("sum");
+    assert!((got - want).abs() < 1e-6, "{got} vs {want}");
+    assert!((sum["pv"]["total"].as_f64().expect("pv") - pv).abs() < 1e-6);
+    assert!(sum["break_even_year"].get("kommune").is_some());
+    assert_eq!(sum["cautions"][0]["kind"], "same_target_group");
+    soem()
+        .args(["calc", "scenarios/sammenligning.toml"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "Alle indsatser i alt: nettogevinst pr. år",
+        ))
+        .stdout(predicate::str::contains("dobbelttælling"));
+    // one intervention: no sum
+    soem()
+        .args(["calc", "scenarios/cti.toml"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Alle indsatser i alt").not());
+}

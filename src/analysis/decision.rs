@@ -65,6 +65,33 @@ pub struct Summary {
     pub provenance: Provenance,
     /// Where each knowledge-base table came from (the user's folder or the shipped base).
     pub knowledge: Vec<crate::kb::TableSource>,
+    /// The file's settings: price year, discount rate (or schedule), actors, tax on transfers.
+    pub settings: crate::scenario::Settings,
+    /// Each intervention's own assumptions beside the settings.
+    pub assumptions: Vec<Assumptions>,
+}
+
+/// What an intervention assumes beside the file's settings (the report's Forudsætninger).
+#[derive(Debug, Clone, Serialize)]
+pub struct Assumptions {
+    /// Intervention id.
+    pub id: String,
+    /// Target group and success goal, when from the knowledge base.
+    pub target_group: Option<String>,
+    /// The success goal.
+    pub success_goal: Option<String>,
+    /// Starters per year, from the start year.
+    pub participants: Vec<f64>,
+    /// The start year.
+    pub start_year: i32,
+    /// How the success rate was given (a rate, gross minus counterfactual, or an effect size).
+    pub success_rate: crate::scenario::SuccessRateInput,
+    /// The success rate it resolves to.
+    pub success_rate_used: f64,
+    /// The result period [from, to].
+    pub result_period: [i32; 2],
+    /// The horizon [first, last] calendar year (SPEC §3.6).
+    pub horizon: [i32; 2],
 }
 
 /// Runs every analysis the scenario needs: the calculator, the requirement analysis, the tornado,
@@ -120,5 +147,31 @@ pub fn analyse(
         warnings: sc.warnings.clone(),
         provenance: crate::analysis::mc::provenance(sc, &kb.hash, &mc_opt),
         knowledge: kb.tables.clone(),
+        settings: sc.settings.clone(),
+        assumptions: assumptions(sc),
     })
+}
+
+/// Each intervention's assumptions.
+pub fn assumptions(sc: &Scenario) -> Vec<Assumptions> {
+    sc.interventions
+        .iter()
+        .map(|iv| {
+            let c = calculate(sc, iv);
+            Assumptions {
+                id: iv.id.clone(),
+                target_group: iv.target_group.clone(),
+                success_goal: iv.success_goal.clone(),
+                participants: iv.participants.clone(),
+                start_year: iv.start_year,
+                success_rate: iv.success_rate_input.clone(),
+                success_rate_used: iv.success_rate,
+                result_period: [iv.result_period.0, iv.result_period.1],
+                horizon: [
+                    c.years.first().copied().unwrap_or(iv.start_year),
+                    c.years.last().copied().unwrap_or(iv.start_year),
+                ],
+            }
+        })
+        .collect()
 }

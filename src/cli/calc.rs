@@ -56,6 +56,9 @@ fn text(sc: &Scenario, kb: &KnowledgeBase, results: &[Calculation], lang: Lang) 
         }
         out += "\n";
     }
+    if let Some(sum) = crate::model::sum::sum(sc, results) {
+        out += &super::sum_text(&sum, sc.settings.price_year, lang);
+    }
     if !sc.warnings.is_empty() {
         out += &format!("{}\n", lang.t("Advarsler:", "Warnings:"));
         for w in &sc.warnings {

@@ -63,7 +63,17 @@ fn compare_text(sc: &Scenario, c: &Comparison, lang: Lang) -> String {
     out += &format!("\n{}\n", view::portfolio(&c.portfolio, lang));
     out += &format!("{}\n", words::summed_minimums(lang));
     out += &view::budget_years(&c.portfolio.by_year, lang).to_text(lang);
-    for w in &c.portfolio.warnings {
+    if let Some(sum) = &c.portfolio.sum {
+        out += "\n";
+        out += &super::sum_text(sum, sc.settings.price_year, lang);
+    }
+    // the sum's cautions say the same (double counting), so the warnings show without a sum only
+    for w in c
+        .portfolio
+        .warnings
+        .iter()
+        .filter(|_| c.portfolio.sum.is_none())
+    {
         out += &format!(
             "{} {}\n",
             lang.t("Advarsel:", "Warning:"),

@@ -638,6 +638,24 @@ impl Cli {
     }
 }
 
+/// A sum of interventions as terminal text: its tables, then its cautions.
+pub fn sum_text(sum: &crate::model::sum::Sum, price_year: i32, lang: Lang) -> String {
+    let (tables, cautions) = crate::present::view::calc::sum_parts(sum, price_year, lang);
+    let mut out = String::new();
+    for t in &tables {
+        out += &titled_text(t, lang);
+        out += "\n";
+    }
+    if !cautions.is_empty() {
+        out += &format!("{}\n", crate::present::words::cautions_heading(lang));
+        for c in cautions {
+            out += &format!("  - {c}\n");
+        }
+        out += "\n";
+    }
+    out
+}
+
 /// A table for the terminal with its title on the line above (when it has one).
 fn titled_text(t: &Table, lang: Lang) -> String {
     match &t.title {

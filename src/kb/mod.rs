@@ -926,7 +926,10 @@ mod tests {
                     .expect(item);
                 assert_eq!(p.amounts[0], kommune, "{item}");
                 assert_eq!(p.price_year, 2018, "{item}");
-                assert!(p.source.contains("seed 002") && p.source.contains("l. "), "{item}");
+                assert!(
+                    p.source.contains("seed 002") && p.source.contains("l. "),
+                    "{item}"
+                );
                 assert!(!is_illustrative(&p.source), "{item}");
             }
             // in 2024 prices kontanthjælp is 2211 × index(2024)/index(2018) = 2211 × 1.11 × 1.11/1.08
@@ -938,7 +941,11 @@ mod tests {
         #[test]
         fn success_goals_the_seeds_do_not_give_are_illustrative() {
             let kb = kb();
-            for group in ["boern-plejefamilie-0-5", "boern-specialundervisning-14-17", "boern-hjemmebaseret-52"] {
+            for group in [
+                "boern-plejefamilie-0-5",
+                "boern-specialundervisning-14-17",
+                "boern-hjemmebaseret-52",
+            ] {
                 let goals = kb.goals_of(group);
                 assert!(!goals.is_empty(), "{group}");
                 assert!(goals.iter().all(|g| is_illustrative(&g.source)), "{group}");
@@ -965,8 +972,13 @@ mod tests {
             for ((group, _), cons) in &kb.consequences {
                 for c in cons {
                     let area = &kb.item(&c.item).expect("item").area;
-                    if ["efterværn", "sociale foranstaltninger", "grundskole", "ungdomsuddannelse"]
-                        .contains(&area.as_str())
+                    if [
+                        "efterværn",
+                        "sociale foranstaltninger",
+                        "grundskole",
+                        "ungdomsuddannelse",
+                    ]
+                    .contains(&area.as_str())
                     {
                         assert!(children(&kb, group), "{group} has {}", c.item);
                     }
@@ -1037,7 +1049,10 @@ mod tests {
             let kb = kb();
             let g = kb.group("stofmisbrug-substitution").expect("group");
             assert!(g.source.contains("l. 1359"));
-            assert_eq!(kb.goals_of("stofmisbrug-substitution")[0].id, "faerdigbehandlet");
+            assert_eq!(
+                kb.goals_of("stofmisbrug-substitution")[0].id,
+                "faerdigbehandlet"
+            );
         }
     }
 }

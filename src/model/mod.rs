@@ -9,6 +9,7 @@
 pub mod discount;
 mod keyed;
 pub mod linear;
+pub mod sum;
 
 use serde::Serialize;
 
@@ -168,10 +169,7 @@ impl Prepared {
             }
         }
         let years = (0..len).map(|t| start + t as i32);
-        let discount = years
-            .clone()
-            .map(|y| settings.discount_factor(y))
-            .collect();
+        let discount = years.clone().map(|y| settings.discount_factor(y)).collect();
         let in_period = years
             .map(|y| y >= iv.result_period.0 && y <= iv.result_period.1)
             .collect();

@@ -94,14 +94,27 @@ fn discounting_to_the_price_year() {
 fn the_state_s_declining_schedule_discounts_in_the_calculator() {
     // 1000 kr. saved in each consequence year 1..3 (calendar 2025–2027), price year 2024:
     // PV = 1000/1.035 + 1000/1.035² + 1000/1.035³ with the schedule, 1000/1.04 + … flat
-    let toml = one_item("expenditure", "[-1, -1, -1]", "{ kommune = 1000 }", "result_period = [2024, 2027]")
-        .replace("price_year = 2024", "price_year = 2024\ndiscount_rate = \"finansministeriet-2021\"");
+    let toml = one_item(
+        "expenditure",
+        "[-1, -1, -1]",
+        "{ kommune = 1000 }",
+        "result_period = [2024, 2027]",
+    )
+    .replace(
+        "price_year = 2024",
+        "price_year = 2024\ndiscount_rate = \"finansministeriet-2021\"",
+    );
     let r = calc(&toml);
     let pv: f64 = (1..=3).map(|k| 1000.0 / 1.035f64.powi(k)).sum();
     close(*r.pv.get("total").expect("total"), pv);
     assert_eq!(r.discount_rate, 0.035);
     assert_eq!(r.discount_schedule, Some("finansministeriet-2021"));
-    let flat = calc(&one_item("expenditure", "[-1, -1, -1]", "{ kommune = 1000 }", "result_period = [2024, 2027]"));
+    let flat = calc(&one_item(
+        "expenditure",
+        "[-1, -1, -1]",
+        "{ kommune = 1000 }",
+        "result_period = [2024, 2027]",
+    ));
     let pv4: f64 = (1..=3).map(|k| 1000.0 / 1.04f64.powi(k)).sum();
     close(*flat.pv.get("total").expect("total"), pv4);
     assert_eq!(flat.discount_schedule, None);

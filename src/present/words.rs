@@ -377,13 +377,137 @@ mod tests {
 /// The discount rate in words: "diskonteringsrente 4,0 %", or with the state's declining
 /// schedule "diskonteringsrente 3,5 %, faldende (finansministeriet-2021)".
 pub fn discount(rate: f64, schedule: Option<&str>, lang: Lang) -> String {
+    format!(
+        "{} {}",
+        lang.t("diskonteringsrente", "discount rate"),
+        discount_value(rate, schedule, lang)
+    )
+}
+
+/// The discount rate's value: "4,0 %", or "3,5 %, faldende (finansministeriet-2021)".
+pub fn discount_value(rate: f64, schedule: Option<&str>, lang: Lang) -> String {
     let r = crate::present::format::pct(rate, 1, lang);
     match schedule {
-        None => format!("{} {r}", lang.t("diskonteringsrente", "discount rate")),
-        Some(id) => format!(
-            "{} {r}, {} ({id})",
-            lang.t("diskonteringsrente", "discount rate"),
-            lang.t("faldende", "declining")
+        None => r,
+        Some(id) => format!("{r}, {} ({id})", lang.t("faldende", "declining")),
+    }
+}
+
+/// The heading of a sum of interventions.
+pub fn all_interventions(lang: Lang) -> &'static str {
+    lang.t("Alle indsatser i alt", "All interventions together")
+}
+
+/// A caution on a sum of interventions, in a sentence (the course's "Hvilke forudsætninger skal
+/// du være opmærksom på, hvis du lægger indsatser sammen?", seed 000).
+pub fn caution(c: &crate::model::sum::Caution, lang: Lang) -> String {
+    use crate::model::sum::Caution;
+    let list = |v: &[String]| match v {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} {} {last}", init.join(", "), lang.t("og", "and")),
+    };
+    match c {
+        Caution::ResultPeriods { periods } => {
+            let p: Vec<String> = periods
+                .iter()
+                .map(|(id, p)| format!("{id} {}–{}", p[0], p[1]))
+                .collect();
+            match lang {
+                Lang::Da => format!(
+                    "Resultatperioderne er forskellige ({}): summen af nutidsværdierne lægger forskellige perioder sammen",
+                    p.join(", ")
+                ),
+                Lang::En => format!(
+                    "The result periods differ ({}): the summed present values add up different periods",
+                    p.join(", ")
+                ),
+            }
+        }
+        Caution::StartYears { starts, price_year } => {
+            let p: Vec<String> = starts.iter().map(|(id, y)| format!("{id} {y}")).collect();
+            match lang {
+                Lang::Da => format!(
+                    "Indsatserne starter i forskellige år ({}): alle beløb er i {price_year}-priser og tilbagediskonteret til {price_year}, også for den, der starter senere",
+                    p.join(", ")
+                ),
+                Lang::En => format!(
+                    "The interventions start in different years ({}): every amount is in {price_year} prices and discounted to {price_year}, also for the one that starts later",
+                    p.join(", ")
+                ),
+            }
+        }
+        Caution::SameTargetGroup {
+            group,
+            interventions,
+        } => match lang {
+            Lang::Da => format!(
+                "{} har samme målgruppe ({group}): når de samme borgere, tæller summen de samme gevinster to gange (dobbelttælling)",
+                list(interventions)
+            ),
+            Lang::En => format!(
+                "{} have the same target group ({group}): if they reach the same citizens, the sum counts the same gains twice (double counting)",
+                list(interventions)
+            ),
+        },
+        Caution::Actors { actor, only } => match lang {
+            Lang::Da => format!(
+                "Kun {} har beløb for {}: summens linje for den aktør er deres alene",
+                list(only),
+                actor_lower(actor, lang)
+            ),
+            Lang::En => format!(
+                "Only {} have amounts for {}: the sum's line for that actor is theirs alone",
+                list(only),
+                actor_lower(actor, lang)
+            ),
+        },
+    }
+}
+
+fn actor_lower(key: &str, lang: Lang) -> String {
+    actor(key, lang).to_lowercase()
+}
+
+/// The line above the cautions on a sum of interventions.
+pub fn cautions_heading(lang: Lang) -> &'static str {
+    lang.t(
+        "Når indsatser lægges sammen, så vær opmærksom på:",
+        "When interventions are added up, mind that:",
+    )
+}
+
+/// How the success rate was given, in words: "14,0 % (angivet direkte)", "bruttosuccesrate
+/// 30,0 % − kontrafaktisk 16,0 % = 14,0 %", "effektstørrelse d = 0,30 ved basisrate 20,0 % →
+/// 11,2 %".
+pub fn success_input(input: &crate::scenario::SuccessRateInput, used: f64, lang: Lang) -> String {
+    use crate::present::format::{dec, pct};
+    use crate::scenario::SuccessRateInput as S;
+    let used_pct = pct(used, 1, lang);
+    match input {
+        S::Rate { .. } => format!(
+            "{used_pct} ({})",
+            lang.t("angivet direkte", "given directly")
+        ),
+        S::GrossCounterfactual {
+            gross,
+            counterfactual,
+        } => format!(
+            "{} {} − {} {} = {used_pct}",
+            lang.t("bruttosuccesrate", "gross success rate"),
+            pct(*gross, 1, lang),
+            lang.t("kontrafaktisk", "counterfactual"),
+            pct(*counterfactual, 1, lang)
+        ),
+        S::EffectSize {
+            effect_size,
+            baseline,
+        } => format!(
+            "{} d = {} {} {} → {used_pct}",
+            lang.t("effektstørrelse", "effect size"),
+            dec(*effect_size, 2, lang),
+            lang.t("ved basisrate", "at baseline rate"),
+            pct(*baseline, 1, lang)
         ),
     }
 }

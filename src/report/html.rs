@@ -268,10 +268,23 @@ pub fn page(sc: &Scenario, s: &Summary, opt: &Options, figs: &[(String, String)]
                 rkr(pf.sum_of_lows, lang),
                 words::summed_minimums(lang)
             );
-            for w in &pf.warnings {
+            // the sum's cautions below say the same (double counting)
+            for w in pf.warnings.iter().filter(|_| pf.sum.is_none()) {
                 h += &format!("<p class=\"warn\">{}</p>\n", esc(&words::warning(w, lang)));
             }
             h += &view::mc::budget_years(&pf.by_year, lang).to_html(lang);
+            if let Some(sum) = &pf.sum {
+                let (tables, cautions) = view::calc::sum_parts(sum, sc.settings.price_year, lang);
+                for t in &tables {
+                    h += &t.to_titled_html(lang);
+                }
+                if !cautions.is_empty() {
+                    h += &format!("<p>{}</p>\n", esc(words::cautions_heading(lang)));
+                    for c in cautions {
+                        h += &format!("<p class=\"warn\">– {}</p>\n", esc(&c));
+                    }
+                }
+            }
         }
     }
     if !view::decision::figures_per_intervention(s) {
@@ -359,6 +372,14 @@ pub fn page(sc: &Scenario, s: &Summary, opt: &Options, figs: &[(String, String)]
 fn assumptions(sc: &Scenario, s: &Summary, lang: Lang) -> String {
     let l = |da: &'static str, en: &'static str| lang.t(da, en);
     let mut h = format!("<h2>{}</h2>\n", l("Forudsætninger", "Assumptions"));
+    h += &format!(
+        "<h3>{}</h3>\n",
+        l(
+            "Indstillinger og indsatsernes forudsætninger",
+            "Settings and the interventions' assumptions"
+        )
+    );
+    h += &view::decision::settings(s, lang).to_html(lang);
     h += &format!(
         "<h3>{}</h3>\n",
         l(

@@ -290,19 +290,22 @@ pub fn compare(
         })
         .collect();
     let mut warnings = Vec::new();
-    for (a, x) in sc.interventions.iter().enumerate() {
-        for y in &sc.interventions[a + 1..] {
-            if let (Some(g), Some(h)) = (&x.target_group, &y.target_group)
-                && g == h
-            {
+    for (group, ids) in crate::model::sum::shared_target_groups(sc) {
+        for (i, a) in ids.iter().enumerate() {
+            for b in &ids[i + 1..] {
                 warnings.push(crate::scenario::Warning::SharedTargetGroup {
-                    a: x.id.clone(),
-                    b: y.id.clone(),
-                    group: g.clone(),
+                    a: a.clone(),
+                    b: b.clone(),
+                    group: group.clone(),
                 });
             }
         }
     }
+    let calcs: Vec<_> = sc
+        .interventions
+        .iter()
+        .map(|iv| crate::model::calculate(sc, iv))
+        .collect();
     let portfolio = Portfolio {
         interventions: plan.ivs.iter().map(|p| p.id.clone()).collect(),
         low: low_by_key[0].1,
@@ -311,6 +314,7 @@ pub fn compare(
         low_by_key: Keyed(low_by_key.iter().map(|(k, l, _)| (k.clone(), *l)).collect()),
         by_year,
         warnings,
+        sum: crate::model::sum::sum(sc, &calcs),
     };
     Ok(Comparison {
         pairs,

@@ -235,6 +235,8 @@ pub struct Portfolio {
     pub by_year: Vec<BudgetYear>,
     /// Warnings (overlapping target groups).
     pub warnings: Vec<crate::scenario::Warning>,
+    /// The deterministic sum of the interventions (best estimates), with the course's cautions.
+    pub sum: Option<crate::model::sum::Sum>,
 }
 
 /// One intervention's place among all of them, for one key.

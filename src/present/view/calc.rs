@@ -1,7 +1,8 @@
 //! The base calculation as tables: net gain per year and actor, present value and break-even per
 //! actor, present value per area; and the calculation in long form for CSV.
 
-use crate::model::Calculation;
+use crate::model::sum::Sum;
+use crate::model::{Calculation, Keyed};
 use crate::present::format::{Lang, int, pct};
 use crate::present::table::{Cell, Column, Kind, Table};
 use crate::present::words;
@@ -42,15 +43,66 @@ pub fn net_per_year(c: &Calculation, lang: Lang) -> Table {
             "undiscounted; * = in the result period"
         )
     ));
-    for (i, y) in c.years.iter().enumerate() {
-        let mark = if (c.result_period[0]..=c.result_period[1]).contains(y) {
-            "*"
-        } else {
-            " "
-        };
+    year_rows(&mut t, &c.years, &c.net, |y| {
+        (c.result_period[0]..=c.result_period[1]).contains(&y)
+    });
+    t
+}
+
+/// One row per year: the year (marked `*` when `marked`) and each key's value.
+fn year_rows(t: &mut Table, years: &[i32], net: &Keyed<Vec<f64>>, marked: impl Fn(i32) -> bool) {
+    for (i, y) in years.iter().enumerate() {
+        let mark = if marked(*y) { "*" } else { " " };
         let mut row = vec![Cell::Text(format!("{y}{mark}"))];
-        row.extend(c.net.0.iter().map(|(_, v)| Cell::Num(v[i])));
+        row.extend(net.0.iter().map(|(_, v)| Cell::Num(v[i])));
         t.push(row);
+    }
+}
+
+/// All interventions added up ("Alle indsatser i alt"): net per calendar year and actor.
+pub fn sum_net(s: &Sum, price_year: i32, lang: Lang) -> Table {
+    let mut cols = vec![Column::new(lang.t("År", "Year"), Kind::Text)];
+    cols.extend(
+        s.net
+            .keys()
+            .map(|k| Column::new(words::actor(k, lang), Kind::Kroner)),
+    );
+    let mut t = Table::new("sum_net_per_year", cols).titled(format!(
+        "{}: {} ({price_year}-{}, {})",
+        words::all_interventions(lang),
+        lang.t("nettogevinst pr. år, kr.", "net gain per year, DKK"),
+        lang.t("priser", "prices"),
+        lang.t("ikke tilbagediskonteret", "undiscounted")
+    ));
+    year_rows(&mut t, &s.years, &s.net, |_| false);
+    t
+}
+
+/// All interventions added up: the sum of their present values and the sum's break-even year.
+pub fn sum_pv(s: &Sum, lang: Lang) -> Table {
+    let mut t = Table::new(
+        "sum_present_value",
+        vec![
+            Column::new(lang.t("Aktør", "Actor"), Kind::Text),
+            Column::new(lang.t("Nutidsværdi", "Present value"), Kind::Kroner),
+            Column::new(lang.t("Break-even", "Break-even"), Kind::Figure),
+        ],
+    )
+    .titled(format!(
+        "{}: {}",
+        words::all_interventions(lang),
+        lang.t(
+            "nutidsværdi (summen af indsatsernes) og break-even for summen",
+            "present value (the interventions' summed) and the sum's break-even"
+        )
+    ));
+    let first = s.years.first().copied().unwrap_or_default();
+    for ((k, pv), (_, be)) in s.pv.0.iter().zip(&s.break_even_year.0) {
+        let be = match be {
+            Some(y) => Cell::Text(format!("{y} ({} {})", lang.t("år", "year"), y - first + 1)),
+            None => Cell::Missing(words::no_break_even(lang).into()),
+        };
+        t.push(vec![Cell::Text(words::actor(k, lang)), Cell::Num(*pv), be]);
     }
     t
 }
@@ -171,4 +223,13 @@ pub fn long(results: &[Calculation]) -> Table {
         }
     }
     t
+}
+
+/// A sum of interventions for every front end: its two tables and its caution sentences (empty
+/// when none applies).
+pub fn sum_parts(s: &Sum, price_year: i32, lang: Lang) -> (Vec<Table>, Vec<String>) {
+    (
+        vec![sum_net(s, price_year, lang), sum_pv(s, lang)],
+        s.cautions.iter().map(|c| words::caution(c, lang)).collect(),
+    )
 }

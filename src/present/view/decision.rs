@@ -240,8 +240,107 @@ pub fn tables(s: &Summary, lang: Lang) -> Vec<Table> {
         }
         out.push(t);
     }
+    if let (Some(sum), Some(c0)) = (
+        s.comparison.as_ref().and_then(|c| c.portfolio.sum.as_ref()),
+        s.calc.first(),
+    ) {
+        out.extend(super::calc::sum_parts(sum, c0.price_year, lang).0);
+    }
+    out.push(settings(s, lang));
     out.push(logbook(s, lang));
     out
+}
+
+/// The settings and each intervention's assumptions (the report's Forudsætninger): price year,
+/// discount rate, tax on transfers, actors; participants per year, how the success rate was
+/// given, result period and horizon.
+pub fn settings(s: &Summary, lang: Lang) -> Table {
+    let l = |da: &'static str, en: &'static str| lang.t(da, en);
+    let mut t = Table::new(
+        "settings",
+        columns(&[
+            (l("Indsats", "Intervention"), Kind::Text),
+            (l("Forudsætning", "Assumption"), Kind::Text),
+            (l("Værdi", "Value"), Kind::Text),
+        ]),
+    );
+    let st = &s.settings;
+    let mut row = |iv: &str, what: &str, value: String| {
+        t.push(vec![Cell::text(iv), Cell::text(what), Cell::Text(value)]);
+    };
+    let all = l("alle", "all");
+    row(all, l("Prisår", "Price year"), st.price_year.to_string());
+    let discount =
+        words::discount_value(st.discount_rate, st.discount_schedule.map(|x| x.id), lang);
+    row(all, l("Diskonteringsrente", "Discount rate"), discount);
+    row(
+        all,
+        l("Aktører", "Actors"),
+        st.actors
+            .iter()
+            .map(|a| words::actor(a, lang))
+            .collect::<Vec<_>>()
+            .join(", "),
+    );
+    row(
+        all,
+        l("Skat af overførsler", "Tax on transfers"),
+        st.actors
+            .iter()
+            .zip(&st.tax_on_transfers)
+            .map(|(a, x)| format!("{} {}", words::actor(a, lang), pct(*x, 1, lang)))
+            .collect::<Vec<_>>()
+            .join(", "),
+    );
+    for a in &s.assumptions {
+        if let Some(g) = &a.target_group {
+            let goal = a.success_goal.as_deref().unwrap_or("");
+            row(
+                &a.id,
+                l("Målgruppe og succesmål", "Target group and success goal"),
+                format!("{g} · {goal}"),
+            );
+        }
+        let years: Vec<String> = a
+            .participants
+            .iter()
+            .enumerate()
+            .map(|(i, n)| {
+                format!(
+                    "{}: {}",
+                    a.start_year + i as i32,
+                    crate::present::format::int(*n, lang)
+                )
+            })
+            .collect();
+        row(
+            &a.id,
+            l(
+                "Deltagere pr. år (startende)",
+                "Participants per year (starting)",
+            ),
+            years.join(", "),
+        );
+        row(
+            &a.id,
+            l("Succesrate", "Success rate"),
+            words::success_input(&a.success_rate, a.success_rate_used, lang),
+        );
+        row(
+            &a.id,
+            l("Resultatperiode", "Result period"),
+            format!("{}–{}", a.result_period[0], a.result_period[1]),
+        );
+        row(
+            &a.id,
+            l(
+                "Horisont (sidste år med beløb)",
+                "Horizon (last year with amounts)",
+            ),
+            format!("{}–{}", a.horizon[0], a.horizon[1]),
+        );
+    }
+    t
 }
 
 /// Every input's note and source (the course's logbook).

@@ -288,7 +288,8 @@ pub fn settings(kb: &KnowledgeBase, lang: Lang) -> Table {
     let src = |name: &str| p.sources.get(name).cloned().unwrap_or_default();
     let mut rows = vec![vec![
         "discount_rate".to_string(),
-        lang.t("Diskonteringsrente (SØM)", "Discount rate (SØM)").to_string(),
+        lang.t("Diskonteringsrente (SØM)", "Discount rate (SØM)")
+            .to_string(),
         pct(p.discount_rate, 1, lang),
         src("discount_rate"),
     ]];
@@ -324,7 +325,10 @@ pub fn settings(kb: &KnowledgeBase, lang: Lang) -> Table {
         let name = format!("tax_transfers_{actor}");
         rows.push(vec![
             name.clone(),
-            format!("{} {actor}", lang.t("Skat af overførsler,", "Tax on transfers,")),
+            format!(
+                "{} {actor}",
+                lang.t("Skat af overførsler,", "Tax on transfers,")
+            ),
             pct(p.tax_transfers[i], 1, lang),
             src(&name),
         ]);

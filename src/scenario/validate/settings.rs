@@ -26,7 +26,10 @@ impl Validator<'_> {
             if let Some(r) = &s.discount_rate {
                 if let toml::Value::String(name) = r.get_ref() {
                     let Some(sch) = crate::model::discount::schedule(name) else {
-                        let names: Vec<&str> = crate::model::discount::SCHEDULES.iter().map(|s| s.id).collect();
+                        let names: Vec<&str> = crate::model::discount::SCHEDULES
+                            .iter()
+                            .map(|s| s.id)
+                            .collect();
                         let hint = crate::text::did_you_mean(name, names.iter().copied());
                         return Err(self.at(
                             r,

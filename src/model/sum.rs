@@ -1,0 +1,292 @@
+//! Sums of interventions ("Alle indsatser i alt", seed 000: "Hvad er nettogevinsten i alt for
+//! begge indsatser i 2020?"): the net per calendar year and actor of every intervention of a file
+//! added up, the sum of their present values and the break-even year of the sum — with the
+//! course's cautions ("Hvilke forudsætninger skal du være opmærksom på, hvis du lægger indsatser
+//! sammen?") checked and said when they apply.
+//!
+//! The sum's years run from the earliest start to the latest horizon year; an intervention adds
+//! nothing in the years outside its horizon. The PV of the sum is the sum of the PVs, each over
+//! its own result period (what a budget adds up); its break-even year is computed on the summed
+//! discounted net from the earliest start, by the rule of SPEC §3.6.
+
+use serde::Serialize;
+
+use super::{Calculation, Keyed, break_even_index};
+use crate::scenario::Scenario;
+
+/// The interventions of a file added up.
+#[derive(Debug, Clone, Serialize)]
+pub struct Sum {
+    /// The interventions summed, in file order.
+    pub interventions: Vec<String>,
+    /// Calendar years from the earliest start to the latest horizon year.
+    pub years: Vec<i32>,
+    /// Net gain per year (undiscounted), per key (`total` first, then the actors).
+    pub net: Keyed<Vec<f64>>,
+    /// The sum of the interventions' PVs, per key.
+    pub pv: Keyed<f64>,
+    /// The break-even year of the summed discounted net, per key; `None` if none.
+    pub break_even_year: Keyed<Option<i32>>,
+    /// The course's cautions that apply to this sum.
+    pub cautions: Vec<Caution>,
+}
+
+/// A reason to read a sum of interventions with care.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Caution {
+    /// The PVs summed cover different result periods.
+    ResultPeriods {
+        /// Each intervention's result period.
+        periods: Vec<(String, [i32; 2])>,
+    },
+    /// The interventions start in different years: every amount is in the file's price year and
+    /// discounted to it, whatever year an intervention starts.
+    StartYears {
+        /// Each intervention's start year.
+        starts: Vec<(String, i32)>,
+        /// The price year all amounts are in.
+        price_year: i32,
+    },
+    /// Interventions for the same target group: the sum may count the same citizens' gains twice.
+    SameTargetGroup {
+        /// The target group.
+        group: String,
+        /// The interventions for it.
+        interventions: Vec<String>,
+    },
+    /// An actor has money in some of the interventions only: its line of the sum is theirs.
+    Actors {
+        /// The actor.
+        actor: String,
+        /// The interventions with money for it.
+        only: Vec<String>,
+    },
+}
+
+/// The sum of `calcs` (one per intervention of `sc`, in file order), or `None` with fewer than two.
+pub fn sum(sc: &Scenario, calcs: &[Calculation]) -> Option<Sum> {
+    if calcs.len() < 2 {
+        return None;
+    }
+    let first = calcs.iter().map(|c| c.start_year).min()?;
+    let last = calcs.iter().filter_map(|c| c.years.last().copied()).max()?;
+    let years: Vec<i32> = (first..=last).collect();
+    let keys: Vec<String> = calcs[0].net.keys().map(str::to_string).collect();
+    let at = |c: &Calculation, y: i32| (y - c.start_year) as usize;
+    let mut net = Vec::new();
+    let mut pv = Vec::new();
+    let mut be = Vec::new();
+    for k in &keys {
+        let mut row = vec![0.0; years.len()];
+        for c in calcs {
+            if let Some(v) = c.net.get(k) {
+                for (j, y) in years.iter().enumerate() {
+                    if *y >= c.start_year
+                        && let Some(x) = v.get(at(c, *y))
+                    {
+                        row[j] += x;
+                    }
+                }
+            }
+        }
+        let discounted: Vec<f64> = years
+            .iter()
+            .zip(&row)
+            .map(|(y, x)| x * sc.settings.discount_factor(*y))
+            .collect();
+        be.push((k.clone(), break_even_index(&discounted).map(|i| years[i])));
+        pv.push((
+            k.clone(),
+            calcs.iter().filter_map(|c| c.pv.get(k)).sum::<f64>(),
+        ));
+        net.push((k.clone(), row));
+    }
+    Some(Sum {
+        interventions: calcs.iter().map(|c| c.id.clone()).collect(),
+        years,
+        net: Keyed(net),
+        pv: Keyed(pv),
+        break_even_year: Keyed(be),
+        cautions: cautions(sc, calcs),
+    })
+}
+
+/// The target groups that two or more interventions of `sc` share, each with those interventions
+/// in file order.
+pub fn shared_target_groups(sc: &Scenario) -> Vec<(String, Vec<String>)> {
+    let mut groups: Vec<(String, Vec<String>)> = Vec::new();
+    for iv in &sc.interventions {
+        if let Some(g) = &iv.target_group {
+            match groups.iter_mut().find(|(x, _)| x == g) {
+                Some((_, list)) => list.push(iv.id.clone()),
+                None => groups.push((g.clone(), vec![iv.id.clone()])),
+            }
+        }
+    }
+    groups.retain(|(_, ids)| ids.len() > 1);
+    groups
+}
+
+/// The cautions of seed 000's question that apply to the interventions of `sc`.
+fn cautions(sc: &Scenario, calcs: &[Calculation]) -> Vec<Caution> {
+    let mut out = Vec::new();
+    let periods: Vec<(String, [i32; 2])> = calcs
+        .iter()
+        .map(|c| (c.id.clone(), c.result_period))
+        .collect();
+    if periods.iter().any(|(_, p)| *p != periods[0].1) {
+        out.push(Caution::ResultPeriods { periods });
+    }
+    let starts: Vec<(String, i32)> = calcs.iter().map(|c| (c.id.clone(), c.start_year)).collect();
+    if starts.iter().any(|(_, s)| *s != starts[0].1) {
+        out.push(Caution::StartYears {
+            starts,
+            price_year: sc.settings.price_year,
+        });
+    }
+    for (group, interventions) in shared_target_groups(sc) {
+        out.push(Caution::SameTargetGroup {
+            group,
+            interventions,
+        });
+    }
+    for actor in &sc.settings.actors {
+        let only: Vec<String> = calcs
+            .iter()
+            .filter(|c| {
+                c.net
+                    .get(actor)
+                    .is_some_and(|v| v.iter().any(|x| x.abs() > 0.0))
+            })
+            .map(|c| c.id.clone())
+            .collect();
+        if !only.is_empty() && only.len() < calcs.len() {
+            out.push(Caution::Actors {
+                actor: actor.clone(),
+                only,
+            });
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::kb;
+
+    fn close(a: f64, b: f64) {
+        assert!((a - b).abs() < 1e-6, "{a} != {b}");
+    }
+
+    /// Two own-item interventions, hand-checkable: A starts 2024 (cost 1000 in 2024, saves
+    /// 600 kr. a year in 2025–2026), B starts 2025 (cost 500 in 2025, saves 400 in 2026–2027),
+    /// no discounting.
+    const TWO: &str = r#"
+[settings]
+price_year = 2024
+discount_rate = 0.0
+[[intervention]]
+id = "a"
+start_year = 2024
+years = 1
+participants = [1]
+success_rate = 1.0
+result_period = [2024, 2026]
+costs = { kommune = [1000] }
+[[intervention.consequence]]
+item = "x"
+name = "X"
+area = "brugerdefineret"
+unit = "uger"
+kind = "expenditure"
+values = [-1, -1]
+fade = false
+prices = { kommune = 600 }
+[[intervention]]
+id = "b"
+start_year = 2025
+years = 1
+participants = [1]
+success_rate = 1.0
+result_period = [2025, 2027]
+costs = { stat = [500] }
+[[intervention.consequence]]
+item = "y"
+name = "Y"
+area = "brugerdefineret"
+unit = "uger"
+kind = "expenditure"
+values = [-1, -1]
+fade = false
+prices = { stat = 400 }
+"#;
+
+    #[test]
+    fn two_interventions_add_up_by_calendar_year() {
+        let sc = crate::scenario::parse("t.toml".as_ref(), TWO, &kb()).expect("valid");
+        let calcs: Vec<_> = sc
+            .interventions
+            .iter()
+            .map(|iv| super::super::calculate(&sc, iv))
+            .collect();
+        let s = sum(&sc, &calcs).expect("two");
+        assert_eq!(s.years, vec![2024, 2025, 2026, 2027]);
+        let total = s.net.get("total").expect("total");
+        // 2024: −1000; 2025: +600 − 500; 2026: +600 + 400; 2027: +400
+        for (got, want) in total.iter().zip([-1000.0, 100.0, 1000.0, 400.0]) {
+            close(*got, want);
+        }
+        close(s.net.get("kommune").expect("k")[1], 600.0);
+        close(s.net.get("stat").expect("s")[1], -500.0);
+        // PV: a = −1000 + 1200 = 200 over 2024–2026; b = −500 + 800 = 300 over 2025–2027
+        close(*s.pv.get("total").expect("pv"), 500.0);
+        // cumulative total: −1000, −900, 100, 500 → break-even 2026
+        assert_eq!(s.break_even_year.get("total"), Some(&Some(2026)));
+        assert_eq!(s.break_even_year.get("kommune"), Some(&Some(2026)));
+        assert_eq!(s.break_even_year.get("region"), Some(&Some(2024)));
+        assert!(
+            s.cautions
+                .iter()
+                .any(|c| matches!(c, Caution::ResultPeriods { .. }))
+        );
+        assert!(s.cautions.iter().any(|c| matches!(
+            c,
+            Caution::StartYears {
+                price_year: 2024,
+                ..
+            }
+        )));
+        assert!(s.cautions.contains(&Caution::Actors {
+            actor: "kommune".into(),
+            only: vec!["a".into()]
+        }));
+        assert!(s.cautions.contains(&Caution::Actors {
+            actor: "stat".into(),
+            only: vec!["b".into()]
+        }));
+        // one intervention: no sum
+        assert!(sum(&sc, &calcs[..1]).is_none());
+    }
+
+    #[test]
+    fn the_same_target_group_twice_is_a_double_counting_caution() {
+        let sc =
+            crate::scenario::load("scenarios/sammenligning.toml".as_ref(), &kb()).expect("shipped");
+        let calcs: Vec<_> = sc
+            .interventions
+            .iter()
+            .map(|iv| super::super::calculate(&sc, iv))
+            .collect();
+        let s = sum(&sc, &calcs).expect("two");
+        assert!(
+            s.cautions.iter().any(
+                |c| matches!(c, Caution::SameTargetGroup { group, .. } if group == "hjemloese")
+            )
+        );
+        // the sum of PVs is the PVs summed
+        let want: f64 = calcs.iter().map(|c| c.pv.get("total").expect("pv")).sum();
+        close(*s.pv.get("total").expect("pv"), want);
+    }
+}
