@@ -380,7 +380,7 @@ fn a_municipal_economist_builds_compares_saves_and_reports_in_the_browser() {
     let on_disk = std::fs::read_to_string(ws.path().join("hjemloese.toml")).unwrap();
     assert_eq!(on_disk, draft(&c));
     assert!(
-        on_disk.starts_with("# Starting scenario for"),
+        on_disk.starts_with("# Startscenarie for"),
         "the file's comments stay"
     );
     soem::scenario::parse(Path::new("x.toml"), &on_disk, &kb).unwrap();

@@ -435,3 +435,61 @@ fn calc_and_compare_add_the_interventions_up() {
         .success()
         .stdout(predicate::str::contains("Alle indsatser i alt").not());
 }
+
+#[test]
+fn new_writes_danish_comments_and_a_wider_range_where_social_services_carry_the_gains() {
+    let da = soem()
+        .args(["new", "--target-group", "hjemloese"])
+        .output()
+        .expect("runs");
+    let da = String::from_utf8(da.stdout).expect("utf-8");
+    assert!(da.starts_with("# Startscenarie for"), "{da}");
+    assert!(da.contains("# RET: antal, der starter pr. år"));
+    assert!(!da.contains("CHANGE"));
+    // hjemløse: social services carry over a third of the gains → the wider, downward range
+    assert!(da.contains(
+        "consequences = { dist = \"triangular\", min = 0.5, mode = 0.9, max = 1.2, per = \"area\" }"
+    ));
+    let en = soem()
+        .args([
+            "new",
+            "--target-group",
+            "boern-angst-depression-6-13",
+            "--lang",
+            "en",
+        ])
+        .output()
+        .expect("runs");
+    let en = String::from_utf8(en.stdout).expect("utf-8");
+    assert!(en.starts_with("# Starting scenario for"), "{en}");
+    assert!(en.contains("# CHANGE: starters per year"));
+    assert!(
+        en.contains("consequences = { dist = \"uniform\", min = 0.8, max = 1.2, per = \"area\" }")
+    );
+    // both run as written, Monte Carlo included
+    let dir = tempfile::tempdir().expect("tmp");
+    for (name, text) in [("da.toml", &da), ("en.toml", &en)] {
+        let p = dir.path().join(name);
+        std::fs::write(&p, text).expect("write");
+        soem()
+            .args(["mc", p.to_str().expect("path"), "--draws", "200"])
+            .assert()
+            .success();
+    }
+}
+
+#[test]
+fn calc_flags_social_services_that_carry_the_gains() {
+    soem()
+        .args(["calc", "scenarios/cti.toml"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "OBS: sociale serviceydelser står for 62 % af gevinsterne",
+        ))
+        .stdout(predicate::str::contains("„Område: sociale serviceydelser“"));
+    let v = json(&["calc", "scenarios/cti.toml"]);
+    assert_eq!(v[0]["flags"][0]["kind"], "social_services");
+    let v = json(&["calc", "scenarios/adhd-rr2.toml"]);
+    assert_eq!(v[0]["flags"].as_array().map(Vec::len), Some(0));
+}

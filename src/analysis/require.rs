@@ -93,6 +93,34 @@ pub struct RequireResult {
     pub other_inputs: Keyed<crate::analysis::grid::OtherInputs>,
     /// Items of this intervention with illustrative numbers.
     pub illustrative: Vec<String>,
+    /// The required rate as an effect size beside the group's effect studies (the course's
+    /// advice to check that the requirement is realistic, seed 000), when a baseline is known.
+    pub effect: Option<EffectCheck>,
+    /// How many effect studies the knowledge base has for the target group.
+    pub studies: usize,
+    /// Whether any of those studies is illustrative.
+    pub studies_illustrative: bool,
+}
+
+/// The required success rate translated into the effect size it implies.
+#[derive(Debug, Clone, Serialize)]
+pub struct EffectCheck {
+    /// The baseline rate p0 used.
+    pub baseline: crate::scenario::Baseline,
+    /// Per key, the Cohen's d that gives the required rate at the baseline:
+    /// d = Φ⁻¹(p0 + s*) − Φ⁻¹(p0) (SPEC §3.2 solved for d); `None` where no rate reaches the
+    /// target or p0 + s* is outside (0, 1).
+    pub effect_size: Keyed<Option<f64>>,
+    /// The group's effect studies at or above the total's required d (when it has one).
+    pub at_or_above: Option<usize>,
+}
+
+/// The effect size d with Φ(Φ⁻¹(p0) + d) − p0 = s, when 0 < p0 + s < 1.
+pub fn implied_effect_size(s: f64, p0: f64) -> Option<f64> {
+    use statrs::distribution::{ContinuousCDF, Normal};
+    let n = Normal::standard();
+    let p = p0 + s;
+    (p > 0.0 && p < 1.0 && p0 > 0.0 && p0 < 1.0).then(|| n.inverse_cdf(p) - n.inverse_cdf(p0))
 }
 
 /// One period length of the actors × period table.
@@ -253,6 +281,33 @@ pub fn run(sc: &Scenario, target: &Target) -> Result<Vec<RequireResult>, Analysi
                     .map(|(k, d)| (k.clone(), d.success_rate))
                     .collect(),
             ),
+            effect: iv.baseline.map(|b| {
+                let d: Vec<(String, Option<f64>)> = details
+                    .iter()
+                    .map(|(k, x)| {
+                        (
+                            k.clone(),
+                            x.success_rate.and_then(|s| implied_effect_size(s, b.rate)),
+                        )
+                    })
+                    .collect();
+                let total = d.first().and_then(|(_, x)| *x);
+                EffectCheck {
+                    baseline: b,
+                    at_or_above: total.map(|t| {
+                        iv.studies
+                            .iter()
+                            .filter(|s| s.effect_size >= t - 1e-12)
+                            .count()
+                    }),
+                    effect_size: Keyed(d),
+                }
+            }),
+            studies: iv.studies.len(),
+            studies_illustrative: iv
+                .studies
+                .iter()
+                .any(|s| crate::kb::is_illustrative(&s.source)),
             details: Keyed(details),
             by_period,
             illustrative: sc.illustrative_items(&iv.id),
@@ -367,5 +422,55 @@ prices = { kommune = 104, stat = 52 }
         assert!((s + 1.0 / 6.0).abs() < 1e-9, "{s}");
         assert!(r.details.get("total").expect("d").met_without_success);
         assert!(run(&sc, &Target::Match("zz".into())).is_err());
+    }
+
+    #[test]
+    fn the_required_rate_as_an_effect_size_by_hand() {
+        // p0 = 0.25, s = Φ(Φ⁻¹(0.25) + 0.3) − 0.25 by the SPEC's rule; solving back gives 0.3
+        let s = crate::scenario::SuccessRateInput::EffectSize {
+            effect_size: 0.3,
+            baseline: 0.25,
+        }
+        .resolve();
+        let d = implied_effect_size(s, 0.25).expect("d");
+        assert!((d - 0.3).abs() < 1e-9, "{d}");
+        // by hand: p0 = 0.5, s = 0.341344746 (Φ(1) − ½) → d = 1
+        let d = implied_effect_size(0.341_344_746_068_542_9, 0.5).expect("d");
+        assert!((d - 1.0).abs() < 1e-9, "{d}");
+        assert_eq!(implied_effect_size(0.8, 0.25), None, "p0 + s over 1");
+        assert_eq!(implied_effect_size(-0.3, 0.25), None, "p0 + s below 0");
+    }
+
+    #[test]
+    fn the_requirement_sits_beside_the_group_s_effect_studies() {
+        let kb = crate::testing::kb();
+        let sc =
+            crate::scenario::load("scenarios/boern-angst.toml".as_ref(), &kb).expect("shipped");
+        let r = &run(&sc, &Target::BreakEven).expect("require")[0];
+        let e = r
+            .effect
+            .as_ref()
+            .expect("the effect-size input gives the baseline");
+        assert_eq!(e.baseline.from, "effect_size");
+        assert_eq!(e.baseline.rate, 0.25);
+        let s = r.success_rate.get("total").expect("k").expect("a rate");
+        let d = e.effect_size.get("total").expect("k").expect("a d");
+        use statrs::distribution::{ContinuousCDF, Normal};
+        let n = Normal::standard();
+        assert!((d - (n.inverse_cdf(0.25 + s) - n.inverse_cdf(0.25))).abs() < 1e-12);
+        // the group's studies at or above the required d, counted by hand
+        let want = sc.interventions[0]
+            .studies
+            .iter()
+            .filter(|x| x.effect_size >= d)
+            .count();
+        assert_eq!(e.at_or_above, Some(want));
+        assert_eq!(r.studies, sc.interventions[0].studies.len());
+        assert!(r.studies >= 1);
+        // a rate given directly and no baseline_rate: nothing to translate, but the studies counted
+        let sc = crate::scenario::load("scenarios/cti.toml".as_ref(), &kb).expect("shipped");
+        let r = &run(&sc, &Target::BreakEven).expect("require")[0];
+        assert!(r.effect.is_none());
+        assert_eq!(r.studies, 4);
     }
 }

@@ -47,6 +47,9 @@ fn text(sc: &Scenario, kb: &KnowledgeBase, results: &[Calculation], lang: Lang) 
             }
             out += &super::titled_text(t, lang);
         }
+        for f in &r.flags {
+            out += &format!("\n{}\n", words::flag(f, lang));
+        }
         let lines = view::illustrative(r, lang);
         if !lines.is_empty() {
             out += &format!("\n{}\n", words::illustrative_heading(lang));

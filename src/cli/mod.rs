@@ -600,7 +600,7 @@ pub fn result<'a>(
             out,
             force,
         } => {
-            let text = new::scenario(kb, target_group, success_goal.as_deref())?;
+            let text = new::scenario(kb, target_group, success_goal.as_deref(), lang)?;
             match out {
                 None => Box::new(Wrote {
                     json: serde_json::json!({ "scenario": text }),

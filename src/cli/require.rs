@@ -25,6 +25,9 @@ fn text(results: &[RequireResult], lang: Lang) -> String {
     for r in results {
         out += &format!("{}\n", view::heading(r, lang));
         out += &view::actors(r, lang).to_text(lang);
+        if let Some(line) = words::effect_check(r, lang) {
+            out += &format!("{line}.\n");
+        }
         out += "\n";
         out += &super::titled_text(&view::by_period(r, lang), lang);
         out += "\n";

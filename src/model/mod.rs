@@ -331,6 +331,50 @@ pub struct Calculation {
     pub saved_costs: Keyed<Vec<f64>>,
     /// Items of this intervention with illustrative numbers.
     pub illustrative: Vec<crate::scenario::Illustrative>,
+    /// Where SØM itself warns about this result (empty when nothing applies).
+    pub flags: Vec<Flag>,
+}
+
+/// Area of the social services (sociale serviceydelser), whose estimates seed 002 calls the
+/// model's least certain.
+pub const SOCIAL_SERVICES_AREA: &str = "sociale serviceydelser";
+
+/// The share of the gains above which the social services' uncertainty is flagged.
+pub const SOCIAL_SERVICES_FLAG_SHARE: f64 = 1.0 / 3.0;
+
+/// A warning SØM itself gives about a result.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Flag {
+    /// The social services carry more than a third of the gains: seed 002 (l. 1146–1150) says
+    /// their estimates are more uncertain than the other areas' and probably overestimated.
+    SocialServices {
+        /// Their share of the gains: their PV (total) over the summed PV of every area that gains.
+        share: f64,
+    },
+}
+
+/// The share of the gains (areas with a positive total PV, intervention costs left out) that
+/// `area` carries; `None` when it gains nothing or nothing gains.
+pub fn gain_share(areas: &[AreaLine], area: &str) -> Option<f64> {
+    let pv = |a: &AreaLine| a.pv.get(TOTAL).copied().unwrap_or(0.0);
+    let gains: f64 = areas
+        .iter()
+        .filter(|a| a.area != COSTS_AREA)
+        .map(pv)
+        .filter(|x| *x > 0.0)
+        .sum();
+    let own = areas.iter().find(|a| a.area == area).map(pv)?;
+    (own > 0.0 && gains > 0.0).then(|| own / gains)
+}
+
+/// The flags of a calculation with these areas.
+pub fn flags(areas: &[AreaLine]) -> Vec<Flag> {
+    gain_share(areas, SOCIAL_SERVICES_AREA)
+        .filter(|s| *s > SOCIAL_SERVICES_FLAG_SHARE)
+        .map(|share| Flag::SocialServices { share })
+        .into_iter()
+        .collect()
 }
 
 /// Runs the base calculator for one intervention of a scenario.
@@ -441,7 +485,7 @@ pub fn calculate(scenario: &Scenario, iv: &Intervention) -> Calculation {
             sources: item.sources.clone(),
         });
     }
-    let areas = areas
+    let areas: Vec<AreaLine> = areas
         .into_iter()
         .map(|(name, per_actor)| {
             let tot: Vec<f64> = (0..p.len)
@@ -468,6 +512,7 @@ pub fn calculate(scenario: &Scenario, iv: &Intervention) -> Calculation {
                 .collect(),
         )
     };
+    let flags = flags(&areas);
     Calculation {
         id: iv.id.clone(),
         name: iv.name.clone(),
@@ -492,6 +537,7 @@ pub fn calculate(scenario: &Scenario, iv: &Intervention) -> Calculation {
         costs: cut(&p.costs),
         saved_costs: cut(&p.saved),
         illustrative: scenario.illustrative_of(&iv.id),
+        flags,
     }
 }
 

@@ -420,3 +420,42 @@ fn pv_is_affine_in_the_success_rate_on_a_shipped_scenario() {
     close(pv(0.5), 0.5 * (pv(0.0) + pv(1.0)));
     close(pv(0.14) - pv(0.0), 0.14 * (pv(1.0) - pv(0.0)));
 }
+
+#[test]
+fn social_services_carrying_over_a_third_of_the_gains_are_flagged() {
+    let area = |name: &str, pv: f64| AreaLine {
+        area: name.into(),
+        net: vec![],
+        pv: Keyed(vec![("total".into(), pv)]),
+    };
+    // gains 400 (social services) + 500 (health) + 100 (tax); costs and losses are not gains:
+    // share = 400 / 1000 = 0.4 > 1/3
+    let areas = vec![
+        area(COSTS_AREA, -5000.0),
+        area(SOCIAL_SERVICES_AREA, 400.0),
+        area("sundhedsydelser", 500.0),
+        area("skat af indkomst", 100.0),
+        area("indkomstoverførsler", -300.0),
+    ];
+    close(
+        gain_share(&areas, SOCIAL_SERVICES_AREA).expect("share"),
+        0.4,
+    );
+    assert_eq!(flags(&areas), vec![Flag::SocialServices { share: 0.4 }]);
+    // 300 of 1000 + 300 = 0.2307…: no flag; exactly a third: no flag (more than a third flags)
+    let mut low = areas.clone();
+    low[1] = area(SOCIAL_SERVICES_AREA, 300.0);
+    low[2] = area("sundhedsydelser", 900.0);
+    assert!(flags(&low).is_empty());
+    let third = vec![
+        area(SOCIAL_SERVICES_AREA, 1.0),
+        area("sundhedsydelser", 2.0),
+    ];
+    assert!(flags(&third).is_empty());
+    // social services that lose money carry no share of the gains
+    let lose = vec![
+        area(SOCIAL_SERVICES_AREA, -10.0),
+        area("sundhedsydelser", 2.0),
+    ];
+    assert_eq!(gain_share(&lose, SOCIAL_SERVICES_AREA), None);
+}

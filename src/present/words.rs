@@ -317,63 +317,6 @@ impl serde::Serialize for Warning {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn actors_and_requirements() {
-        assert_eq!(actor("total", Lang::Da), "I alt");
-        assert_eq!(actor("kommune", Lang::En), "Kommune");
-        assert_eq!(
-            requirement(Some(0.125), 0.2, Lang::Da),
-            "Kræver en succesrate på mindst 12,5 % (antaget: 20,0 %)"
-        );
-        assert_eq!(
-            requirement(Some(1.5), 0.2, Lang::En),
-            "Unattainable: needs 150.0% (assumed: 20.0%)"
-        );
-        assert_eq!(
-            requirement(Some(-0.1), 0.2, Lang::Da),
-            "Nås selv uden succes"
-        );
-        assert!(requirement(None, 0.2, Lang::Da).starts_with("Ingen succesrate"));
-    }
-
-    #[test]
-    fn distributions_in_words() {
-        let tri = Dist::Triangular {
-            min: 0.08,
-            mode: 0.14,
-            max: 0.2,
-        };
-        assert_eq!(
-            distribution(&tri, true, Lang::Da),
-            "trekantfordeling 8 %–20 %, mest sandsynligt 14 %"
-        );
-        assert_eq!(
-            distribution(&tri, true, Lang::En),
-            "triangular 8%–20%, most likely 14%"
-        );
-        let u = Dist::Uniform { min: 0.8, max: 1.2 };
-        assert_eq!(distribution(&u, false, Lang::Da), "ligefordeling 0,80–1,20");
-        let n = Dist::Normal {
-            mean: 1.0,
-            sd: 0.1,
-            min: Some(0.5),
-            max: None,
-        };
-        assert_eq!(
-            distribution(&n, false, Lang::Da),
-            "normalfordeling, middel 1,00, spredning 0,10, afskåret til 0,50–…"
-        );
-        assert_eq!(
-            distribution(&Dist::Fixed { value: 0.125 }, true, Lang::Da),
-            "fast værdi 12,5 %"
-        );
-    }
-}
-
 /// The discount rate in words: "diskonteringsrente 4,0 %", or with the state's declining
 /// schedule "diskonteringsrente 3,5 %, faldende (finansministeriet-2021)".
 pub fn discount(rate: f64, schedule: Option<&str>, lang: Lang) -> String {
@@ -509,5 +452,139 @@ pub fn success_input(input: &crate::scenario::SuccessRateInput, used: f64, lang:
             lang.t("ved basisrate", "at baseline rate"),
             pct(*baseline, 1, lang)
         ),
+    }
+}
+
+/// A warning SØM itself gives about a result, in a sentence.
+pub fn flag(f: &crate::model::Flag, lang: Lang) -> String {
+    use crate::model::Flag;
+    match f {
+        Flag::SocialServices { share } => {
+            let p = crate::present::format::pct(*share, 0, lang);
+            match lang {
+                Lang::Da => format!(
+                    "OBS: sociale serviceydelser står for {p} af gevinsterne. SØM's estimater for dem er de mest usikre i modellen og overvurderer sandsynligvis konsekvenserne (vidensdatabasen, seed 002) — se tornadoens søjle „Område: sociale serviceydelser“, og brug et bredt interval for dem i Monte Carlo"
+                ),
+                Lang::En => format!(
+                    "Note: social services (sociale serviceydelser) carry {p} of the gains. SØM's estimates for them are the model's least certain and probably overstate the consequences (the knowledge base, seed 002) — see the tornado bar \"Area: sociale serviceydelser\", and give them a wide range in the Monte Carlo"
+                ),
+            }
+        }
+    }
+}
+
+/// The required success rate as an effect size beside the group's effect studies: "Kravet svarer
+/// til en effektstørrelse på d ≈ 0,45 (Cohen's d ved basisrate 20,0 %); 3 af 5 effektstudier for
+/// målgruppen ligger på eller over." — or what is missing to say it. `None` when there is neither
+/// a baseline nor a study to say anything about.
+pub fn effect_check(r: &crate::analysis::require::RequireResult, lang: Lang) -> Option<String> {
+    use crate::present::format::{dec, pct};
+    let ill = if r.studies_illustrative {
+        lang.t(" (illustrative studier)", " (illustrative studies)")
+    } else {
+        ""
+    };
+    let Some(e) = &r.effect else {
+        return (r.studies > 0).then(|| match lang {
+            Lang::Da => format!(
+                "Angiv baseline_rate (andelen, der når succesmålet uden indsatsen) for at sammenligne kravet med vidensdatabasens {} effektstudier for målgruppen{ill}",
+                r.studies
+            ),
+            Lang::En => format!(
+                "Give baseline_rate (the share who reach the goal without the intervention) to set the requirement beside the knowledge base's {} effect studies for the group{ill}",
+                r.studies
+            ),
+        });
+    };
+    let base = pct(e.baseline.rate, 1, lang);
+    let total = e.effect_size.0.first().and_then(|(_, d)| *d);
+    Some(match (total, e.at_or_above) {
+        (Some(d), Some(k)) if r.studies > 0 => match lang {
+            Lang::Da => format!(
+                "Kravet svarer til en effektstørrelse på d ≈ {} (Cohen's d ved basisrate {base}); {k} af {} effektstudier for målgruppen ligger på eller over{ill}",
+                dec(d, 2, lang),
+                r.studies
+            ),
+            Lang::En => format!(
+                "The requirement means an effect size of d ≈ {} (Cohen's d at baseline rate {base}); {k} of {} effect studies for the group are at or above it{ill}",
+                dec(d, 2, lang),
+                r.studies
+            ),
+        },
+        (Some(d), _) => match lang {
+            Lang::Da => format!(
+                "Kravet svarer til en effektstørrelse på d ≈ {} (Cohen's d ved basisrate {base}); vidensdatabasen har ingen effektstudier for målgruppen",
+                dec(d, 2, lang)
+            ),
+            Lang::En => format!(
+                "The requirement means an effect size of d ≈ {} (Cohen's d at baseline rate {base}); the knowledge base has no effect studies for the group",
+                dec(d, 2, lang)
+            ),
+        },
+        (None, _) => match lang {
+            Lang::Da => format!(
+                "Kravet kan ikke oversættes til en effektstørrelse ved basisrate {base}: ingen succesrate når målet, eller basisraten plus den krævede succesrate er over 100 %"
+            ),
+            Lang::En => format!(
+                "The requirement has no effect size at baseline rate {base}: no success rate reaches the target, or the baseline plus the required rate exceeds 100 %"
+            ),
+        },
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn actors_and_requirements() {
+        assert_eq!(actor("total", Lang::Da), "I alt");
+        assert_eq!(actor("kommune", Lang::En), "Kommune");
+        assert_eq!(
+            requirement(Some(0.125), 0.2, Lang::Da),
+            "Kræver en succesrate på mindst 12,5 % (antaget: 20,0 %)"
+        );
+        assert_eq!(
+            requirement(Some(1.5), 0.2, Lang::En),
+            "Unattainable: needs 150.0% (assumed: 20.0%)"
+        );
+        assert_eq!(
+            requirement(Some(-0.1), 0.2, Lang::Da),
+            "Nås selv uden succes"
+        );
+        assert!(requirement(None, 0.2, Lang::Da).starts_with("Ingen succesrate"));
+    }
+
+    #[test]
+    fn distributions_in_words() {
+        let tri = Dist::Triangular {
+            min: 0.08,
+            mode: 0.14,
+            max: 0.2,
+        };
+        assert_eq!(
+            distribution(&tri, true, Lang::Da),
+            "trekantfordeling 8 %–20 %, mest sandsynligt 14 %"
+        );
+        assert_eq!(
+            distribution(&tri, true, Lang::En),
+            "triangular 8%–20%, most likely 14%"
+        );
+        let u = Dist::Uniform { min: 0.8, max: 1.2 };
+        assert_eq!(distribution(&u, false, Lang::Da), "ligefordeling 0,80–1,20");
+        let n = Dist::Normal {
+            mean: 1.0,
+            sd: 0.1,
+            min: Some(0.5),
+            max: None,
+        };
+        assert_eq!(
+            distribution(&n, false, Lang::Da),
+            "normalfordeling, middel 1,00, spredning 0,10, afskåret til 0,50–…"
+        );
+        assert_eq!(
+            distribution(&Dist::Fixed { value: 0.125 }, true, Lang::Da),
+            "fast værdi 12,5 %"
+        );
     }
 }

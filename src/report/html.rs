@@ -303,6 +303,9 @@ pub fn page(sc: &Scenario, s: &Summary, opt: &Options, figs: &[(String, String)]
         h += &view::calc::present_value(c, lang).to_html(lang);
         h += &figure(figs, &format!("areas_{id}"));
         h += &view::calc::areas(c, lang).to_html(lang);
+        for f in &c.flags {
+            h += &format!("<p class=\"warn\">{}</p>\n", esc(&words::flag(f, lang)));
+        }
         if shows(Purpose::Investment) {
             h += &figure(figs, &format!("cumulative_{id}"));
             h += &figure(figs, &format!("break_even_{id}"));
@@ -319,6 +322,9 @@ pub fn page(sc: &Scenario, s: &Summary, opt: &Options, figs: &[(String, String)]
                         lang
                     ))
                 );
+            }
+            if let Some(line) = words::effect_check(r, lang) {
+                h += &format!("<p>{}.</p>\n", esc(&line));
             }
             h += &figure(figs, &format!("requirement_{id}"));
         }

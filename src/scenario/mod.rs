@@ -275,6 +275,34 @@ pub struct Intervention {
     pub uncertainty: Uncertainty,
     /// Drawn independently of other interventions.
     pub independent: bool,
+    /// The baseline rate p0 (the share reaching the goal without the intervention) and where it
+    /// comes from, when known: `baseline_rate`, or the success rate's own baseline or
+    /// counterfactual rate.
+    pub baseline: Option<Baseline>,
+    /// The knowledge base's effect studies of the target group (Cohen's d).
+    pub studies: Vec<StudyRef>,
+}
+
+/// A baseline rate p0 and where it was read.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Baseline {
+    /// p0 in (0, 1).
+    pub rate: f64,
+    /// `baseline_rate`, `effect_size` (the success rate's baseline) or `counterfactual`.
+    pub from: &'static str,
+}
+
+/// One effect study of an intervention's target group.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StudyRef {
+    /// The intervention studied.
+    pub intervention: String,
+    /// Cohen's d.
+    pub effect_size: f64,
+    /// Study size.
+    pub n: f64,
+    /// The study's source (`illustrative` when made up).
+    pub source: String,
 }
 
 impl Scenario {

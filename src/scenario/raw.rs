@@ -78,6 +78,8 @@ pub struct RawIntervention {
     pub course_years: Option<Spanned<f64>>,
     pub participants: Spanned<Vec<Spanned<f64>>>,
     pub success_rate: Spanned<toml::Value>,
+    /// The share of the group who reach the goal without the intervention (for effect sizes).
+    pub baseline_rate: Option<Spanned<f64>>,
     pub result_period: Option<Spanned<Vec<i64>>>,
     pub costs: Option<Spanned<ActorMap>>,
     pub saved_costs: Option<Spanned<ActorMap>>,

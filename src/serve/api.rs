@@ -270,11 +270,15 @@ async fn create(State(app): Shared, body: Bytes) -> Response {
             }));
         }
     };
-    let text =
-        match crate::cli::new::scenario(&app.kb, &req.target_group, req.success_goal.as_deref()) {
-            Ok(t) => t,
-            Err(e) => return command_error(&e),
-        };
+    let text = match crate::cli::new::scenario(
+        &app.kb,
+        &req.target_group,
+        req.success_goal.as_deref(),
+        app.lang,
+    ) {
+        Ok(t) => t,
+        Err(e) => return command_error(&e),
+    };
     let name = req
         .name
         .unwrap_or_else(|| app.ws.free_name(&req.target_group));

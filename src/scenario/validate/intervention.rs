@@ -72,6 +72,37 @@ impl Validator<'_> {
         let success_rate_input =
             self.success_rate(&r.success_rate, &f("success_rate"), logbook, &id)?;
         let success_rate = success_rate_input.resolve();
+        let baseline = match &r.baseline_rate {
+            Some(b) => {
+                let x = self.finite(b, &f("baseline_rate"))?;
+                if !(x > 0.0 && x < 1.0) {
+                    return Err(self.at(
+                        b,
+                        f("baseline_rate"),
+                        format!("got {x}, expected a share between 0 and 1 (not 0 or 1), e.g. 0.2: the share of the group who reach the goal without the intervention"),
+                    ));
+                }
+                Some(Baseline {
+                    rate: x,
+                    from: "baseline_rate",
+                })
+            }
+            None => match success_rate_input {
+                SuccessRateInput::EffectSize { baseline, .. } => Some(Baseline {
+                    rate: baseline,
+                    from: "effect_size",
+                }),
+                SuccessRateInput::GrossCounterfactual { counterfactual, .. }
+                    if counterfactual > 0.0 && counterfactual < 1.0 =>
+                {
+                    Some(Baseline {
+                        rate: counterfactual,
+                        from: "counterfactual",
+                    })
+                }
+                _ => None,
+            },
+        };
         let result_period = match &r.result_period {
             None => (start_year, start_year + 5),
             Some(p) => {
@@ -190,6 +221,21 @@ impl Validator<'_> {
             None => Uncertainty::default(),
             Some(u) => self.uncertainty(u, &f("uncertainty"), logbook, &id)?,
         };
+        let studies = target_group
+            .as_deref()
+            .map(|g| {
+                kb.effect_studies
+                    .iter()
+                    .filter(|s| s.target_group == g)
+                    .map(|s| StudyRef {
+                        intervention: s.intervention.clone(),
+                        effect_size: s.effect_size,
+                        n: s.n,
+                        source: s.source.clone(),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
         Ok(Intervention {
             id: id.clone(),
             name: r.name.clone().unwrap_or_else(|| id.clone()),
@@ -207,6 +253,8 @@ impl Validator<'_> {
             items,
             uncertainty,
             independent: r.independent.unwrap_or(false),
+            baseline,
+            studies,
         })
     }
 
@@ -336,5 +384,29 @@ mod tests {
             load("years = 1\nparticipants = [10]\nsuccess_rate = 1.4\ncosts = { kommune = [1] }")
                 .expect_err("above 1");
         assert!(e.contains("success_rate") && e.contains("0.014"), "{e}");
+    }
+
+    #[test]
+    fn a_baseline_rate_is_a_share_strictly_between_0_and_1() {
+        let text = |b: &str| {
+            format!(
+                "[[intervention]]\nid = \"t\"\ntarget_group = \"hjemloese\"\nstart_year = 2024\nyears = 1\nparticipants = [10]\nsuccess_rate = 0.2\nbaseline_rate = {b}\n"
+            )
+        };
+        let sc = crate::scenario::parse("s.toml".as_ref(), &text("0.1"), &kb()).expect("valid");
+        let b = sc.interventions[0].baseline.expect("baseline");
+        assert_eq!((b.rate, b.from), (0.1, "baseline_rate"));
+        let e = crate::scenario::parse("s.toml".as_ref(), &text("1.5"), &kb())
+            .expect_err("out of range")
+            .to_string();
+        assert!(
+            e.contains("s.toml:8:") && e.contains("baseline_rate") && e.contains("between 0 and 1"),
+            "{e}"
+        );
+        // a gross/counterfactual success rate gives its counterfactual as the baseline
+        let g = "[[intervention]]\nid = \"t\"\ntarget_group = \"hjemloese\"\nstart_year = 2024\nyears = 1\nparticipants = [10]\nsuccess_rate = { gross = 0.3, counterfactual = 0.1 }\n";
+        let sc = crate::scenario::parse("s.toml".as_ref(), g, &kb()).expect("valid");
+        let b = sc.interventions[0].baseline.expect("baseline");
+        assert_eq!((b.rate, b.from), (0.1, "counterfactual"));
     }
 }
