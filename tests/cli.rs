@@ -493,3 +493,56 @@ fn calc_flags_social_services_that_carry_the_gains() {
     let v = json(&["calc", "scenarios/adhd-rr2.toml"]);
     assert_eq!(v[0]["flags"].as_array().map(Vec::len), Some(0));
 }
+
+#[test]
+fn the_erfaringsdatabase_cases_are_listed_and_set_the_published_result_beside_ours() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut on_disk: Vec<String> = std::fs::read_dir(root.join("scenarios/erfaringer"))
+        .expect("folder")
+        .filter_map(|e| e.ok())
+        .map(|e| format!("scenarios/erfaringer/{}", e.file_name().to_string_lossy()))
+        .filter(|n| n.ends_with(".toml"))
+        .collect();
+    on_disk.sort();
+    let v = json(&["knowledge", "cases"]);
+    let mut listed: Vec<String> = v
+        .as_array()
+        .expect("list")
+        .iter()
+        .map(|c| c["file"].as_str().expect("file").to_string())
+        .collect();
+    listed.sort();
+    assert_eq!(
+        listed, on_disk,
+        "every case file is listed (src/cli/knowledge.rs CASES)"
+    );
+    let cool = v
+        .as_array()
+        .expect("list")
+        .iter()
+        .find(|c| c["file"] == "scenarios/erfaringer/cool-kids.toml")
+        .expect("Cool Kids");
+    assert_eq!(cool["case"]["net"], 4_400_000.0);
+    assert_eq!(cool["case"]["years"], 9);
+    // every case runs: calc, and the Monte Carlo of its uncertainty
+    for f in &on_disk {
+        soem().args(["calc", f]).assert().success();
+        soem().args(["mc", f, "--draws", "200"]).assert().success();
+    }
+    soem()
+        .args(["calc", "scenarios/erfaringer/keep.toml"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "Publiceret: nettoresultat ca. 430.000 kr. over 9 år; 8.000 kr. pr. deltager",
+        ))
+        .stdout(predicate::str::contains("Hvorfor de kan afvige"));
+    // several problems at once: the overlap is applied to the sum and said
+    soem()
+        .args(["calc", "scenarios/erfaringer/flere-problemer.toml"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "60 % af deltagerne i behandling får også bostoette",
+        ));
+}

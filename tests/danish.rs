@@ -54,13 +54,13 @@ const ENGLISH: &[&str] = &[
 ];
 
 /// The English words in `text`, each with the line it is on (file names such as
-/// `knowledge/prices.csv` are names, not words).
+/// `knowledge/prices.csv` and field names such as `baseline_rate` are names, not words).
 fn english_in(text: &str) -> Vec<String> {
     let mut found = Vec::new();
     for line in text.lines() {
         let words = line
             .split_whitespace()
-            .filter(|t| !t.contains(".csv") && !t.contains('/'))
+            .filter(|t| !t.contains(".csv") && !t.contains('/') && !t.contains('_'))
             .flat_map(|t| t.split(|c: char| !c.is_alphanumeric() && c != '-'));
         for word in words {
             if ENGLISH.contains(&word) {

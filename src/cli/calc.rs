@@ -62,6 +62,14 @@ fn text(sc: &Scenario, kb: &KnowledgeBase, results: &[Calculation], lang: Lang) 
     if let Some(sum) = crate::model::sum::sum(sc, results) {
         out += &super::sum_text(&sum, sc.settings.price_year, lang);
     }
+    if let Some(case) = &sc.case {
+        let (pv, period) = crate::model::sum::total_pv(sc, results);
+        out += &format!("{}\n", words::case_heading(lang));
+        for l in words::case_lines(case, pv, period, lang) {
+            out += &format!("  {l}\n");
+        }
+        out += "\n";
+    }
     if !sc.warnings.is_empty() {
         out += &format!("{}\n", lang.t("Advarsler:", "Warnings:"));
         for w in &sc.warnings {

@@ -20,6 +20,118 @@ fn group_or_error<'a>(kb: &'a KnowledgeBase, id: &str) -> Result<&'a crate::kb::
     }
 }
 
+/// The erfaringsdatabase cases shipped under `scenarios/erfaringer/` (file name, text), compiled
+/// in so `soem knowledge cases` works from any folder (a test checks the folder and this list
+/// agree).
+pub const CASES: &[(&str, &str)] = &[
+    (
+        "cool-kids.toml",
+        include_str!("../../scenarios/erfaringer/cool-kids.toml"),
+    ),
+    (
+        "cool-kids-ikast-brande.toml",
+        include_str!("../../scenarios/erfaringer/cool-kids-ikast-brande.toml"),
+    ),
+    (
+        "keep.toml",
+        include_str!("../../scenarios/erfaringer/keep.toml"),
+    ),
+    (
+        "rr2-adhd.toml",
+        include_str!("../../scenarios/erfaringer/rr2-adhd.toml"),
+    ),
+    (
+        "ips.toml",
+        include_str!("../../scenarios/erfaringer/ips.toml"),
+    ),
+    (
+        "forebyggende-familie.toml",
+        include_str!("../../scenarios/erfaringer/forebyggende-familie.toml"),
+    ),
+    (
+        "flere-problemer.toml",
+        include_str!("../../scenarios/erfaringer/flere-problemer.toml"),
+    ),
+];
+
+fn cases(kb: &KnowledgeBase, lang: Lang) -> Result<Listing> {
+    use crate::present::format::kr;
+    use crate::present::table::{Cell, Column, Kind};
+    let mut t = Table::new(
+        "cases",
+        vec![
+            Column::new(lang.t("Fil", "File"), Kind::Text),
+            Column::new(lang.t("Beregning", "Calculation"), Kind::Text),
+            Column::new(lang.t("Målgruppe", "Target group"), Kind::Text),
+            Column::new(lang.t("Publiceret", "Published"), Kind::Text),
+            Column::new(
+                lang.t("Vores nutidsværdi", "Our present value"),
+                Kind::Kroner,
+            ),
+            Column::new(lang.t("Kilde", "Source"), Kind::Text),
+        ],
+    );
+    let mut list = Vec::new();
+    for (file, text) in CASES {
+        let path = std::path::Path::new("scenarios/erfaringer").join(file);
+        let sc = crate::scenario::parse(&path, text, kb)?;
+        let calcs: Vec<_> = sc
+            .interventions
+            .iter()
+            .map(|iv| crate::model::calculate(&sc, iv))
+            .collect();
+        let (pv, period) = crate::model::sum::total_pv(&sc, &calcs);
+        let groups: Vec<&str> = sc
+            .interventions
+            .iter()
+            .filter_map(|iv| iv.target_group.as_deref())
+            .collect();
+        let published = sc.case.as_ref().map_or_else(
+            || {
+                lang.t(
+                    "— (eksempel, ikke publiceret)",
+                    "— (example, not published)",
+                )
+                .to_string()
+            },
+            |c| match (c.net, c.cost_per_participant) {
+                (Some(n), _) => format!("{} {}", lang.t("netto ca.", "net about"), kr(n, lang)),
+                (None, Some(p)) => format!(
+                    "{} {}",
+                    kr(p, lang),
+                    lang.t("pr. deltager (omkostning)", "per participant (cost)")
+                ),
+                _ => lang.t("kun i ord", "in words only").to_string(),
+            },
+        );
+        let source = sc
+            .case
+            .as_ref()
+            .and_then(|c| c.url.clone())
+            .unwrap_or_else(|| {
+                lang.t("illustrativt eksempel", "illustrative example")
+                    .to_string()
+            });
+        t.push(vec![
+            Cell::text(*file),
+            Cell::text(&sc.title),
+            Cell::Text(groups.join(", ")),
+            Cell::Text(published),
+            Cell::Num(pv),
+            Cell::Text(source),
+        ]);
+        list.push(json!({
+            "file": format!("scenarios/erfaringer/{file}"),
+            "title": sc.title,
+            "target_groups": groups,
+            "case": sc.case,
+            "pv_total": pv,
+            "result_period": period,
+        }));
+    }
+    render(t, json!(list))
+}
+
 /// A knowledge-base listing: its table, its JSON, and the text above the table (if any).
 pub struct Listing {
     table: Table,
@@ -127,6 +239,7 @@ pub fn run(kb: &KnowledgeBase, what: &KnowledgeCmd, lang: Lang) -> Result<Listin
             render(view::studies(&list, lang), json!(list))
         }
         KnowledgeCmd::Show { id } => show(kb, id, lang),
+        KnowledgeCmd::Cases => cases(kb, lang),
     }
 }
 

@@ -330,6 +330,9 @@ pub enum KnowledgeCmd {
         #[arg(long, value_name = "ID")]
         group: Option<String>,
     },
+    /// List the erfaringsdatabase cases shipped under scenarios/erfaringer/: each published
+    /// SØM calculation with its published result beside ours
+    Cases,
     /// List effect studies (Cohen's d)
     Studies {
         /// Only studies of this target group

@@ -330,6 +330,9 @@ pub struct KnowledgeBase {
     pub items: Vec<Item>,
     /// Consequences per (target group, success goal), items in file order.
     pub consequences: BTreeMap<(String, String), Vec<Consequence>>,
+    /// Consequences per person of a participant's relation, per (group, goal, relation):
+    /// `consequences.csv` rows with a `relation` (familieberegninger).
+    pub relations: BTreeMap<(String, String, String), Vec<Consequence>>,
     /// Price rows.
     pub prices: Vec<Price>,
     /// Net price index.
@@ -565,7 +568,8 @@ impl KnowledgeBase {
                 "source",
             ],
         )?;
-        let consequences = read::consequences(&t, &group_ids, &success_goals, &item_ids)?;
+        let (consequences, relations) =
+            read::consequences(&t, &group_ids, &success_goals, &item_ids)?;
         let t = read(
             "prices.csv",
             &[
@@ -607,6 +611,7 @@ impl KnowledgeBase {
             success_goals,
             items,
             consequences,
+            relations,
             prices,
             price_index,
             parameters,
@@ -619,7 +624,16 @@ impl KnowledgeBase {
 
     /// Every consequence must have a price row (for its group or `*`).
     fn check_prices(&self, prices: &Path) -> Result<(), KbError> {
-        for ((g, goal), list) in &self.consequences {
+        let rows = self
+            .consequences
+            .iter()
+            .map(|((g, goal), list)| (g, goal.clone(), list))
+            .chain(
+                self.relations
+                    .iter()
+                    .map(|((g, goal, who), list)| (g, format!("{goal} ({who})"), list)),
+            );
+        for (g, goal, list) in rows {
             for c in list {
                 if self.price(g, &c.item).is_none() {
                     return Err(KbError::Rule {
@@ -658,6 +672,14 @@ impl KnowledgeBase {
     pub fn consequences_of(&self, group: &str, goal: &str) -> &[Consequence] {
         self.consequences
             .get(&(group.to_string(), goal.to_string()))
+            .map(|v| v.as_slice())
+            .unwrap_or(&[])
+    }
+
+    /// The consequences per person of `relation` (e.g. `boern`) of a successful participant.
+    pub fn relation_consequences(&self, group: &str, goal: &str, relation: &str) -> &[Consequence] {
+        self.relations
+            .get(&(group.to_string(), goal.to_string(), relation.to_string()))
             .map(|v| v.as_slice())
             .unwrap_or(&[])
     }

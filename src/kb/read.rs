@@ -8,7 +8,14 @@ use super::table::Table;
 use super::*;
 
 /// `(target group, success goal)` → `(item, row, value)` before they are grouped per item.
-type ConsequenceRows = BTreeMap<(String, String), Vec<(String, usize, ConsequenceValue)>>;
+type ConsequenceRows = BTreeMap<(String, String, String), Vec<(String, usize, ConsequenceValue)>>;
+
+/// Consequences per (target group, success goal), and per (group, goal, relation) for the rows of
+/// the optional `relation` column (consequences for a participant's relations, e.g. `boern`).
+pub(super) type Consequences = (
+    BTreeMap<(String, String), Vec<Consequence>>,
+    BTreeMap<(String, String, String), Vec<Consequence>>,
+);
 
 /// `target_groups.csv`: id, name, theme, age band, definition, source, then characteristics.
 pub(super) fn target_groups(t: &Table) -> Result<Vec<TargetGroup>, KbError> {
@@ -83,13 +90,14 @@ pub(super) fn items(t: &Table) -> Result<Vec<Item>, KbError> {
     Ok(items)
 }
 /// `consequences.csv`: values per year of a known group, goal and item, grouped per item in
-/// `items.csv` order, years running 1, 2, … without gaps.
+/// `items.csv` order, years running 1, 2, … without gaps; rows with a `relation` (a slug such as
+/// `boern` or `partner`) are per person of that relation of a successful participant.
 pub(super) fn consequences(
     t: &Table,
     group_ids: &[&str],
     success_goals: &[SuccessGoal],
     item_ids: &[&str],
-) -> Result<BTreeMap<(String, String), Vec<Consequence>>, KbError> {
+) -> Result<Consequences, KbError> {
     let mut rows: ConsequenceRows = BTreeMap::new();
     let mut seen = HashMap::new();
     for r in 0..t.rows() {
@@ -119,26 +127,40 @@ pub(super) fn consequences(
         if !item_ids.contains(&item) {
             return Err(t.unknown(r, "item", item, "item", item_ids));
         }
+        let relation = t.opt_str(r, "relation").unwrap_or_default();
+        if !relation.is_empty() && !super::is_slug(relation) {
+            return Err(KbError::Cell {
+                path: t.path.clone(),
+                line: t.line(r),
+                column: "relation".into(),
+                value: relation.into(),
+                expected: "a lowercase id such as boern or partner (blank for the participant)"
+                    .into(),
+            });
+        }
         let year = t.int(r, "year", (1, LAST_YEAR as i64))? as u32;
-        if let Some(first) = seen.insert((g, goal, item, year), r) {
+        if let Some(first) = seen.insert((g, goal, relation, item, year), r) {
             return Err(t.duplicate(r, &format!("{g}/{goal}/{item} year {year}"), first));
         }
         let status = match t.one_of(r, "status", &["estimate", "forecast"])? {
             "forecast" => Status::Forecast,
             _ => Status::Estimate,
         };
-        rows.entry((g.into(), goal.into())).or_default().push((
-            item.into(),
-            r,
-            ConsequenceValue {
-                year,
-                value: t.f64(r, "value")?,
-                status,
-                source: t.str(r, "source")?.into(),
-            },
-        ));
+        rows.entry((g.into(), goal.into(), relation.into()))
+            .or_default()
+            .push((
+                item.into(),
+                r,
+                ConsequenceValue {
+                    year,
+                    value: t.f64(r, "value")?,
+                    status,
+                    source: t.str(r, "source")?.into(),
+                },
+            ));
     }
     let mut consequences = BTreeMap::new();
+    let mut relations = BTreeMap::new();
     for (key, mut list) in rows {
         let mut out: Vec<Consequence> = Vec::new();
         // keep items in items.csv order, years ascending
@@ -182,9 +204,13 @@ pub(super) fn consequences(
                 }
             }
         }
-        consequences.insert(key, out);
+        if key.2.is_empty() {
+            consequences.insert((key.0, key.1), out);
+        } else {
+            relations.insert(key, out);
+        }
     }
-    Ok(consequences)
+    Ok((consequences, relations))
 }
 /// `prices.csv`: a price per actor for a known item, for one target group or all (`*`).
 pub(super) fn prices(

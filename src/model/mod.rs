@@ -287,6 +287,54 @@ pub struct ItemLine {
     pub pv: Keyed<f64>,
     /// Sources of values and prices.
     pub sources: Vec<String>,
+    /// The participant's relation it falls on, if any (`boern`, `partner`, …).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub relation: Option<String>,
+}
+
+/// The relations' part of a result ("heraf familie"): the PV of the consequences that fall on
+/// the participants' relations, per key, in total and per relation.
+#[derive(Debug, Clone, Serialize)]
+pub struct RelationsPart {
+    /// PV of every relation's items, per key.
+    pub pv: Keyed<f64>,
+    /// Per relation (`who`), its PV per key.
+    pub by_relation: Keyed<Keyed<f64>>,
+}
+
+/// The relations' part of `items`, or `None` when no item falls on a relation.
+pub fn relations_part(items: &[ItemLine]) -> Option<RelationsPart> {
+    let first = items.first()?;
+    let zero = || {
+        Keyed(
+            first
+                .pv
+                .0
+                .iter()
+                .map(|(k, _)| (k.clone(), 0.0))
+                .collect::<Vec<_>>(),
+        )
+    };
+    let mut total = zero();
+    let mut by: Vec<(String, Keyed<f64>)> = Vec::new();
+    for it in items {
+        let Some(who) = &it.relation else { continue };
+        let pos = match by.iter().position(|(w, _)| w == who) {
+            Some(p) => p,
+            None => {
+                by.push((who.clone(), zero()));
+                by.len() - 1
+            }
+        };
+        for (j, (_, v)) in it.pv.0.iter().enumerate() {
+            total.0[j].1 += v;
+            by[pos].1.0[j].1 += v;
+        }
+    }
+    (!by.is_empty()).then_some(RelationsPart {
+        pv: total,
+        by_relation: Keyed(by),
+    })
 }
 
 /// The result of the base calculator for one intervention (SPEC §7 `soem calc`, plus more).
@@ -333,6 +381,9 @@ pub struct Calculation {
     pub illustrative: Vec<crate::scenario::Illustrative>,
     /// Where SØM itself warns about this result (empty when nothing applies).
     pub flags: Vec<Flag>,
+    /// The part of the result that falls on the participants' relations ("heraf familie").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub relations: Option<RelationsPart>,
 }
 
 /// Area of the social services (sociale serviceydelser), whose estimates seed 002 calls the
@@ -483,6 +534,7 @@ pub fn calculate(scenario: &Scenario, iv: &Intervention) -> Calculation {
                     .collect(),
             ),
             sources: item.sources.clone(),
+            relation: item.relation.clone(),
         });
     }
     let areas: Vec<AreaLine> = areas
@@ -513,6 +565,7 @@ pub fn calculate(scenario: &Scenario, iv: &Intervention) -> Calculation {
         )
     };
     let flags = flags(&areas);
+    let relations = relations_part(&items);
     Calculation {
         id: iv.id.clone(),
         name: iv.name.clone(),
@@ -538,6 +591,7 @@ pub fn calculate(scenario: &Scenario, iv: &Intervention) -> Calculation {
         saved_costs: cut(&p.saved),
         illustrative: scenario.illustrative_of(&iv.id),
         flags,
+        relations,
     }
 }
 

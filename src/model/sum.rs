@@ -55,6 +55,20 @@ pub enum Caution {
         /// The interventions for it.
         interventions: Vec<String>,
     },
+    /// Some participants take two interventions: for them the later one's success counts only
+    /// where the other did not succeed (independent effects: 1 − (1 − s₁)(1 − s₂) in all).
+    Overlap {
+        /// The intervention that declares the overlap.
+        intervention: String,
+        /// The one it overlaps.
+        with: String,
+        /// The share of its participants who take both.
+        share: f64,
+        /// Its success rate in the sum: s₂ · (1 − share · s₁).
+        success_rate: f64,
+        /// How much lower the sum's total PV is than the interventions' PVs added up.
+        pv_correction: f64,
+    },
     /// An actor has money in some of the interventions only: its line of the sum is theirs.
     Actors {
         /// The actor.
@@ -64,11 +78,54 @@ pub enum Caution {
     },
 }
 
+/// The success rate an intervention counts with in a sum: its own, or with `overlaps` the
+/// independent-effects rule s₂ · (1 − share · s₁) (the shared participants' success through it
+/// is what it adds to the other's: 1 − (1 − s₁)(1 − s₂) − s₁ = s₂(1 − s₁)).
+pub fn success_in_sum(sc: &Scenario, iv: &crate::scenario::Intervention) -> f64 {
+    match &iv.overlaps {
+        Some(o) => {
+            let s1 = sc
+                .interventions
+                .iter()
+                .find(|x| x.id == o.with)
+                .map_or(0.0, |x| x.success_rate);
+            iv.success_rate * (1.0 - o.share * s1)
+        }
+        None => iv.success_rate,
+    }
+}
+
 /// The sum of `calcs` (one per intervention of `sc`, in file order), or `None` with fewer than two.
+/// An intervention that overlaps another enters at its success rate in the sum
+/// ([`success_in_sum`]).
 pub fn sum(sc: &Scenario, calcs: &[Calculation]) -> Option<Sum> {
     if calcs.len() < 2 {
         return None;
     }
+    let mut overlap_cautions = Vec::new();
+    let adjusted: Vec<Calculation> = sc
+        .interventions
+        .iter()
+        .zip(calcs)
+        .map(|(iv, c)| match &iv.overlaps {
+            Some(o) => {
+                let mut iv2 = iv.clone();
+                iv2.success_rate = success_in_sum(sc, iv);
+                let c2 = super::calculate(sc, &iv2);
+                let pv = |c: &Calculation| c.pv.get(super::TOTAL).copied().unwrap_or(0.0);
+                overlap_cautions.push(Caution::Overlap {
+                    intervention: iv.id.clone(),
+                    with: o.with.clone(),
+                    share: o.share,
+                    success_rate: iv2.success_rate,
+                    pv_correction: pv(c) - pv(&c2),
+                });
+                c2
+            }
+            None => c.clone(),
+        })
+        .collect();
+    let calcs = &adjusted[..];
     let first = calcs.iter().map(|c| c.start_year).min()?;
     let last = calcs.iter().filter_map(|c| c.years.last().copied()).max()?;
     let years: Vec<i32> = (first..=last).collect();
@@ -108,8 +165,34 @@ pub fn sum(sc: &Scenario, calcs: &[Calculation]) -> Option<Sum> {
         net: Keyed(net),
         pv: Keyed(pv),
         break_even_year: Keyed(be),
-        cautions: cautions(sc, calcs),
+        cautions: {
+            let mut c = cautions(sc, calcs);
+            c.extend(overlap_cautions);
+            c
+        },
     })
+}
+
+/// The file's result in one number: one intervention's total PV, or the sum's; with the period
+/// it covers (the earliest start of a result period to the latest end).
+pub fn total_pv(sc: &Scenario, calcs: &[Calculation]) -> (f64, [i32; 2]) {
+    let period = [
+        calcs
+            .iter()
+            .map(|c| c.result_period[0])
+            .min()
+            .unwrap_or_default(),
+        calcs
+            .iter()
+            .map(|c| c.result_period[1])
+            .max()
+            .unwrap_or_default(),
+    ];
+    let pv = match sum(sc, calcs) {
+        Some(s) => s.pv.get(super::TOTAL).copied().unwrap_or(0.0),
+        None => calcs.iter().filter_map(|c| c.pv.get(super::TOTAL)).sum(),
+    };
+    (pv, period)
 }
 
 /// The target groups that two or more interventions of `sc` share, each with those interventions
@@ -288,5 +371,111 @@ prices = { stat = 400 }
         // the sum of PVs is the PVs summed
         let want: f64 = calcs.iter().map(|c| c.pv.get("total").expect("pv")).sum();
         close(*s.pv.get("total").expect("pv"), want);
+    }
+
+    #[test]
+    fn people_in_two_interventions_count_once_with_independent_effects() {
+        // a: 1 participant, s₁ = 0.5, saves 1000 kr. per success in 2025; b: 1 participant,
+        // s₂ = 0.4, the same, and half of b's participants also take a. In the sum b counts
+        // s₂(1 − 0.5·s₁) = 0.4 · 0.75 = 0.3: PV 500 + 300 = 800 instead of 900.
+        let one = |id: &str, s: f64, extra: &str| {
+            format!(
+                "[[intervention]]\nid = \"{id}\"\nstart_year = 2024\nyears = 1\nparticipants = [1]\nsuccess_rate = {s}\n{extra}\n[[intervention.consequence]]\nitem = \"x\"\nname = \"X\"\narea = \"brugerdefineret\"\nunit = \"uger\"\nkind = \"expenditure\"\nvalues = [-1]\nfade = false\nprices = {{ kommune = 1000 }}\n"
+            )
+        };
+        let text = format!(
+            "[settings]\nprice_year = 2024\ndiscount_rate = 0.0\n{}{}",
+            one("a", 0.5, ""),
+            one("b", 0.4, "overlaps = { with = \"a\", share = 0.5 }")
+        );
+        let sc = crate::scenario::parse("t.toml".as_ref(), &text, &kb()).expect("valid");
+        assert!((success_in_sum(&sc, &sc.interventions[1]) - 0.3).abs() < 1e-15);
+        let calcs: Vec<_> = sc
+            .interventions
+            .iter()
+            .map(|iv| super::super::calculate(&sc, iv))
+            .collect();
+        close(*calcs[1].pv.get("total").expect("b alone"), 400.0);
+        let s = sum(&sc, &calcs).expect("two");
+        close(*s.pv.get("total").expect("pv"), 800.0);
+        close(s.net.get("total").expect("net")[1], 800.0);
+        let c = s
+            .cautions
+            .iter()
+            .find_map(|c| match c {
+                Caution::Overlap {
+                    success_rate,
+                    pv_correction,
+                    ..
+                } => Some((*success_rate, *pv_correction)),
+                _ => None,
+            })
+            .expect("the overlap is said");
+        close(c.0, 0.3);
+        close(c.1, 100.0);
+        // the portfolio's Monte Carlo uses the same rule: with nothing uncertain but a
+        // zero-width cost factor, every draw's sum is the deterministic 800
+        let mc = text.clone() + "[monte_carlo]\ndraws = 2000\n";
+        let mut sc = crate::scenario::parse("t.toml".as_ref(), &mc, &kb()).expect("valid");
+        for iv in &mut sc.interventions {
+            iv.uncertainty.success_rate = Some(crate::dist::Dist::Uniform {
+                min: iv.success_rate,
+                max: iv.success_rate,
+            });
+        }
+        let opt = crate::analysis::mc::Options {
+            draws: 2000,
+            seed: 1,
+            interval: 0.9,
+            confidence: None,
+            by_year: false,
+        };
+        let c = crate::analysis::mc::compare(&sc, "kb", &opt, &crate::observer::Quiet)
+            .expect("compare");
+        assert!(
+            (c.portfolio.low - 800.0).abs() < 1e-3,
+            "{}",
+            c.portfolio.low
+        );
+        let y2025 = |c: &crate::analysis::mc::Comparison| {
+            c.portfolio
+                .by_year
+                .iter()
+                .find(|y| y.year == 2025)
+                .and_then(|y| y.net.get("total").cloned())
+                .expect("2025")
+        };
+        assert!((y2025(&c).low - 800.0).abs() < 1e-3, "{:?}", y2025(&c));
+        // with s₁ uniform on 0.2–0.8 and s₂ = 0.4, each draw's sum is
+        // 1000·s₁ + 1000·0.4·(1 − 0.5·s₁) = 400 + 800·s₁: its 5 % point is 400 + 800·0.23 = 584
+        // (the sum of the PVs alone would be 400 + 1000·s₁: 630)
+        sc.interventions[0].uncertainty.success_rate =
+            Some(crate::dist::Dist::Uniform { min: 0.2, max: 0.8 });
+        let opt = crate::analysis::mc::Options {
+            draws: 40_000,
+            ..opt
+        };
+        let c = crate::analysis::mc::compare(&sc, "kb", &opt, &crate::observer::Quiet)
+            .expect("compare");
+        assert!((c.portfolio.low - 584.0).abs() < 4.0, "{}", c.portfolio.low);
+        assert!((y2025(&c).low - 584.0).abs() < 4.0, "{:?}", y2025(&c));
+        // an overlap that names no other intervention is an error with the ids
+        let bad = text.replace("with = \"a\"", "with = \"b\"");
+        let e = crate::scenario::parse("t.toml".as_ref(), &bad, &kb())
+            .expect_err("itself")
+            .to_string();
+        assert!(
+            e.contains("is not another intervention of this file") && e.contains("overlaps.with"),
+            "{e}"
+        );
+        // a share outside [0, 1]
+        let bad = text.replace("share = 0.5", "share = 1.5");
+        let e = crate::scenario::parse("t.toml".as_ref(), &bad, &kb())
+            .expect_err("share")
+            .to_string();
+        assert!(
+            e.contains("overlaps.share") && e.contains("from 0 to 1"),
+            "{e}"
+        );
     }
 }

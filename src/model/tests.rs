@@ -459,3 +459,105 @@ fn social_services_carrying_over_a_third_of_the_gains_are_flagged() {
     ];
     assert_eq!(gain_share(&lose, SOCIAL_SERVICES_AREA), None);
 }
+
+#[test]
+fn relations_count_per_successful_participant_and_show_apart() {
+    // 2 participants, success 0.5 → 1 successful; 0.5 partners per successful participant, each
+    // saving 2 weeks à 100 kr. in year 1 (2025): relation PV = 1 × 0.5 × 2 × 100 = 100 kr.
+    // (no discounting); the participant's own item saves 1 × 3 × 10 = 30 kr.
+    let toml = r#"
+[settings]
+price_year = 2024
+discount_rate = 0.0
+[[intervention]]
+id = "r"
+start_year = 2024
+years = 1
+participants = [2]
+success_rate = 0.5
+[[intervention.consequence]]
+item = "own"
+name = "Own"
+area = "brugerdefineret"
+unit = "uger"
+kind = "expenditure"
+values = [-3]
+fade = false
+prices = { kommune = 10 }
+[[intervention.relation]]
+who = "partner"
+persons = 0.5
+[[intervention.relation.consequence]]
+item = "x"
+name = "X"
+area = "brugerdefineret"
+unit = "uger"
+kind = "expenditure"
+values = [-2]
+fade = false
+prices = { kommune = 100 }
+"#;
+    let r = calc(toml);
+    close(*r.pv.get("total").expect("pv"), 130.0);
+    let rel = r.relations.as_ref().expect("a relation");
+    close(*rel.pv.get("total").expect("pv"), 100.0);
+    close(*rel.pv.get("kommune").expect("pv"), 100.0);
+    close(
+        *rel.by_relation
+            .get("partner")
+            .and_then(|k| k.get("total"))
+            .expect("partner"),
+        100.0,
+    );
+    let x = r
+        .items
+        .iter()
+        .find(|i| i.id == "partner:x")
+        .expect("prefixed id");
+    assert_eq!(x.relation.as_deref(), Some("partner"));
+    close(x.values[0], -1.0); // −2 per partner × 0.5 partners
+    // no relation: no part
+    assert!(
+        calc(&one_item("expenditure", "[-1]", "{ kommune = 1 }", ""))
+            .relations
+            .is_none()
+    );
+}
+
+#[test]
+fn relation_persons_default_from_the_group_s_characteristics() {
+    // hjemløse: share_with_children 0.16 (seed 002); the knowledge base's illustrative relation
+    // rows give −12 days of foster care per child in year 1
+    let toml = r#"
+[[intervention]]
+id = "h"
+target_group = "hjemloese"
+start_year = 2024
+years = 1
+participants = [10]
+success_rate = 0.2
+[[intervention.relation]]
+who = "boern"
+"#;
+    let sc = scen(toml);
+    let it = sc.interventions[0]
+        .items
+        .iter()
+        .find(|i| i.id == "boern:anbringelse-familiepleje")
+        .expect("the relation's KB item");
+    close(it.values[0], -12.0 * 0.16);
+    assert!(
+        sc.illustrative
+            .iter()
+            .any(|i| i.item == "boern:anbringelse-familiepleje")
+    );
+    // another relation needs persons
+    let e = scenario::parse(
+        Path::new("t.toml"),
+        &toml.replace("who = \"boern\"", "who = \"bedsteforaeldre\""),
+        &kb(),
+    )
+    .expect_err("no default")
+    .to_string();
+    assert!(e.contains("give `persons`"), "{e}");
+}

@@ -393,6 +393,25 @@ pub fn caution(c: &crate::model::sum::Caution, lang: Lang) -> String {
                 list(interventions)
             ),
         },
+        Caution::Overlap {
+            intervention,
+            with,
+            share,
+            success_rate,
+            pv_correction,
+        } => {
+            let sh = crate::present::format::pct(*share, 0, lang);
+            let s = crate::present::format::pct(*success_rate, 1, lang);
+            let k = crate::present::format::kr(*pv_correction, lang);
+            match lang {
+                Lang::Da => format!(
+                    "{sh} af deltagerne i {intervention} får også {with}: for dem tæller {intervention} kun, hvor {with} ikke lykkedes (uafhængige effekter: 1 − (1 − s1)(1 − s2)), så {intervention} indgår i summen med succesrate {s}; summens nutidsværdi er {k} lavere end de to lagt sammen (porteføljens Monte Carlo — minimumstal og budgetår — bruger samme regel)"
+                ),
+                Lang::En => format!(
+                    "{sh} of the participants in {intervention} also take {with}: for them {intervention} counts only where {with} did not succeed (independent effects: 1 − (1 − s1)(1 − s2)), so {intervention} enters the sum at success rate {s}; the sum's present value is {k} lower than the two added up (the portfolio's Monte Carlo — its minimum and budget years — uses the same rule)"
+                ),
+            }
+        }
         Caution::Actors { actor, only } => match lang {
             Lang::Da => format!(
                 "Kun {} har beløb for {}: summens linje for den aktør er deres alene",
@@ -530,6 +549,104 @@ pub fn effect_check(r: &crate::analysis::require::RequireResult, lang: Lang) -> 
             ),
         },
     })
+}
+
+/// A relation's name: `boern` → "Børn" ("Children"), `partner` → "Partner", others as given.
+pub fn relation(who: &str, lang: Lang) -> String {
+    match who {
+        "boern" => lang.t("Børn", "Children").to_string(),
+        "partner" => "Partner".to_string(),
+        other => other.to_string(),
+    }
+}
+
+/// The heading of a published calculation beside ours.
+pub fn case_heading(lang: Lang) -> &'static str {
+    lang.t(
+        "Erfaringsdatabasen: den publicerede beregning ved siden af vores",
+        "Erfaringsdatabasen (experience database): the published calculation beside ours",
+    )
+}
+
+/// A published calculation beside ours, in lines: what was published (with the source), our
+/// result over our result period, why they may differ and what in ours is illustrative.
+pub fn case_lines(
+    c: &crate::scenario::Case,
+    ours: f64,
+    period: [i32; 2],
+    lang: Lang,
+) -> Vec<String> {
+    use crate::present::format::kr;
+    let mut published = Vec::new();
+    if let Some(net) = c.net {
+        let years = c
+            .years
+            .map(|y| format!(" {} {y} {}", lang.t("over", "over"), lang.t("år", "years")))
+            .unwrap_or_default();
+        published.push(format!(
+            "{} {}{years}",
+            lang.t("nettoresultat ca.", "net result about"),
+            kr(net, lang)
+        ));
+    }
+    if let Some(p) = c.per_participant {
+        published.push(format!(
+            "{} {}",
+            kr(p, lang),
+            lang.t("pr. deltager", "per participant")
+        ));
+    }
+    if let Some(p) = c.cost_per_participant {
+        published.push(format!(
+            "{} {}",
+            lang.t("nettoomkostning pr. deltager", "net cost per participant"),
+            kr(p, lang)
+        ));
+    }
+    if published.is_empty() {
+        published.push(
+            lang.t(
+                "intet nettoresultat i den tekst, vi har læst",
+                "no net result in the text we read",
+            )
+            .to_string(),
+        );
+    }
+    let mut out = vec![
+        format!(
+            "{}: {} ({})",
+            lang.t("Publiceret", "Published"),
+            published.join("; "),
+            c.published
+        ),
+        format!(
+            "{}: {} {} {}–{}",
+            lang.t("Vores beregning", "Our calculation"),
+            kr(ours, lang),
+            lang.t("i nutidsværdi", "present value"),
+            period[0],
+            period[1]
+        ),
+    ];
+    if let Some(d) = &c.differences {
+        out.push(format!(
+            "{}: {d}",
+            lang.t("Hvorfor de kan afvige", "Why they may differ")
+        ));
+    }
+    if let Some(i) = &c.illustrative {
+        out.push(format!(
+            "{}: {i}",
+            lang.t(
+                "Illustrativt i vores genberegning",
+                "Illustrative in our rebuild"
+            )
+        ));
+    }
+    if let Some(u) = &c.url {
+        out.push(format!("{}: {u}", lang.t("Kilde", "Source")));
+    }
+    out
 }
 
 #[cfg(test)]

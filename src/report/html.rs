@@ -203,6 +203,13 @@ pub fn page(sc: &Scenario, s: &Summary, opt: &Options, figs: &[(String, String)]
         h += "</p>\n";
     }
     h += "</div>\n";
+    if let Some(case) = &sc.case {
+        let (pv, period) = crate::model::sum::total_pv(sc, &s.calc);
+        h += &format!("<h2>{}</h2>\n", esc(words::case_heading(lang)));
+        for line in words::case_lines(case, pv, period, lang) {
+            h += &format!("<p>{}</p>\n", esc(&line));
+        }
+    }
     if !s.illustrative.is_empty() {
         let mut items: Vec<String> = Vec::new();
         for i in &s.illustrative {
@@ -301,6 +308,9 @@ pub fn page(sc: &Scenario, s: &Summary, opt: &Options, figs: &[(String, String)]
         h += &format!("<h2>{} ({})</h2>\n", esc(&c.name), esc(id));
         h += &figure(figs, &format!("net_{id}"));
         h += &view::calc::present_value(c, lang).to_html(lang);
+        if let Some(t) = view::calc::relations(c, lang) {
+            h += &t.to_titled_html(lang);
+        }
         h += &figure(figs, &format!("areas_{id}"));
         h += &view::calc::areas(c, lang).to_html(lang);
         for f in &c.flags {

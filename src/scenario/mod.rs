@@ -178,6 +178,11 @@ pub struct ItemSpec {
     pub independent: bool,
     /// Sources of the values and prices.
     pub sources: Vec<String>,
+    /// The participant's relation these consequences fall on (`boern`, `partner`, …); `None` for
+    /// the participant's own. A relation's values are per successful participant: the values per
+    /// person times the persons per successful participant.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub relation: Option<String>,
 }
 
 /// A logbook entry: a note or source the user attached to an input (the course's logbog).
@@ -281,6 +286,8 @@ pub struct Intervention {
     pub baseline: Option<Baseline>,
     /// The knowledge base's effect studies of the target group (Cohen's d).
     pub studies: Vec<StudyRef>,
+    /// A share of its participants who also take another intervention of the file.
+    pub overlaps: Option<Overlap>,
 }
 
 /// A baseline rate p0 and where it was read.
@@ -409,6 +416,45 @@ pub struct Scenario {
     /// The limits the file was checked against and its analyses run within.
     #[serde(skip)]
     pub limits: crate::limits::Limits,
+    /// The published calculation this file rebuilds, if it is an erfaringsdatabase case.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub case: Option<Case>,
+}
+
+/// A published SØM calculation (Socialstyrelsen's erfaringsdatabase) that a scenario rebuilds:
+/// its figures and source, and what in our rebuild is illustrative.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Case {
+    /// The publication.
+    pub published: String,
+    /// Its address.
+    pub url: Option<String>,
+    /// The published net result (kroner, total), when the publication gives one.
+    pub net: Option<f64>,
+    /// Over how many years.
+    pub years: Option<i64>,
+    /// Per participant.
+    pub per_participant: Option<f64>,
+    /// The published (net) cost per participant.
+    pub cost_per_participant: Option<f64>,
+    /// What the file takes from the publication.
+    pub from_publication: Option<String>,
+    /// What in our rebuild is illustrative.
+    pub illustrative: Option<String>,
+    /// Why our result may differ.
+    pub differences: Option<String>,
+}
+
+/// People of one intervention who also take another: `share` of its participants (SPEC-less
+/// rule, docs/ANALYSES.md): for them, with independent effects, the chance of reaching the
+/// goal through either is 1 − (1 − s₁)(1 − s₂), so a sum counts the later-declared
+/// intervention's success on them at s₂(1 − s₁) instead of s₂.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Overlap {
+    /// The other intervention's id.
+    pub with: String,
+    /// The share of this intervention's participants who also take the other, in [0, 1].
+    pub share: f64,
 }
 
 /// Loads and validates a scenario file against a knowledge base, within the default limits.

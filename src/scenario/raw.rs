@@ -19,8 +19,9 @@ pub type FreeTable = BTreeMap<String, Spanned<toml::Value>>;
 
 /// The keys of [`RawFile`]: the file's sections and top-level fields, in the order the error
 /// messages list them (a test checks them against the struct).
-pub const TOP_LEVEL: [&str; 7] = [
+pub const TOP_LEVEL: [&str; 8] = [
     "title",
+    "case",
     "settings",
     "intervention",
     "monte_carlo",
@@ -35,6 +36,8 @@ pub const TOP_LEVEL: [&str; 7] = [
 pub struct RawFile {
     /// A title for reports (default: the file name).
     pub title: Option<String>,
+    /// `[case]`: a published calculation this file rebuilds (erfaringsdatabasen).
+    pub case: Option<Spanned<RawCase>>,
     /// `[settings]`.
     pub settings: Option<Spanned<RawSettings>>,
     /// `[[intervention]]`.
@@ -48,6 +51,31 @@ pub struct RawFile {
     /// Logbook note.
     pub note: Option<String>,
     /// Logbook source.
+    pub source: Option<String>,
+}
+
+/// `[case]`: the published figures of an erfaringsdatabase calculation.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCase {
+    pub published: String,
+    pub url: Option<String>,
+    pub published_net: Option<Spanned<f64>>,
+    pub published_years: Option<Spanned<i64>>,
+    pub published_per_participant: Option<Spanned<f64>>,
+    pub published_cost_per_participant: Option<Spanned<f64>>,
+    pub from_publication: Option<String>,
+    pub illustrative: Option<String>,
+    pub differences: Option<String>,
+}
+
+/// `overlaps = { with = "id", share = 0.4 }`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawOverlap {
+    pub with: Spanned<String>,
+    pub share: Spanned<f64>,
+    pub note: Option<String>,
     pub source: Option<String>,
 }
 
@@ -85,11 +113,34 @@ pub struct RawIntervention {
     pub saved_costs: Option<Spanned<ActorMap>>,
     /// Draw this intervention's uncertain inputs independently of the other interventions'.
     pub independent: Option<bool>,
+    /// A share of the participants who also take another intervention of the file.
+    pub overlaps: Option<Spanned<RawOverlap>>,
     pub note: Option<String>,
     pub source: Option<String>,
     #[serde(default)]
     pub consequence: Vec<Spanned<RawConsequence>>,
+    /// Consequences for the participants' relations (familieberegninger).
+    #[serde(default)]
+    pub relation: Vec<Spanned<RawRelation>>,
     pub uncertainty: Option<Spanned<RawUncertainty>>,
+}
+
+/// `[[intervention.relation]]`: consequences for a participant's relations.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRelation {
+    /// Who: a slug such as `boern` or `partner`.
+    pub who: Spanned<String>,
+    /// Display name (default from `who`).
+    pub name: Option<String>,
+    /// Persons of this relation per successful participant.
+    pub persons: Option<Spanned<f64>>,
+    pub use_knowledge: Option<Spanned<bool>>,
+    pub exclude: Option<Vec<Spanned<String>>>,
+    #[serde(default)]
+    pub consequence: Vec<Spanned<RawConsequence>>,
+    pub note: Option<String>,
+    pub source: Option<String>,
 }
 
 /// `[[intervention.consequence]]`.

@@ -319,6 +319,8 @@ fn run_chunk_generic<const AVX: bool>(
     // success rates per intervention and draw of a block; one key's PVs and break-evens
     let mut ss = vec![[0.0; BLOCK]; plan.ivs.len()];
     let (mut pv, mut be_index) = ([0.0; BLOCK], [0u8; BLOCK]);
+    // scratch for overlaps (only used when the plan has some)
+    let (mut over_x0, mut over_x1, mut over_s) = (Vec::new(), Vec::new(), [0.0; BLOCK]);
     for b0 in (0..job.draws).step_by(BLOCK) {
         let nb = BLOCK.min(job.draws - b0);
         let ub = rng::block::<AVX>(&mut rng, nb, slots, &mut ubuf);
@@ -387,6 +389,26 @@ fn run_chunk_generic<const AVX: bool>(
             }
         }
         if portfolio_row > 0 {
+            // overlaps: b counts at s_b(1 − share·s_a) in the portfolio, so each year's sum moves
+            // by −share·s_a·s_b times b's net per unit of success rate (x at s = 1 minus s = 0)
+            for &(b, a, share) in &plan.overlaps {
+                let p = &plan.ivs[b];
+                let w = p.width;
+                let shift = (p.start_year - first_year) as usize;
+                over_x0.resize(BLOCK * w, 0.0);
+                over_x1.resize(BLOCK * w, 0.0);
+                fill_block::<AVX>(p, ub, slots, nb, &mut over_x0, &mut over_s, Some(0.0));
+                fill_block::<AVX>(p, ub, slots, nb, &mut over_x1, &mut over_s, Some(1.0));
+                for i in 0..nb {
+                    let (x0, x1) = (&over_x0[i * w..(i + 1) * w], &over_x1[i * w..(i + 1) * w]);
+                    let m = -share * ss[a][i] * ss[b][i];
+                    for r in 0..p.keys.len() * p.horizon {
+                        let row = &p.net_rows[r * w..(r + 1) * w];
+                        let at = (r / p.horizon) * years + shift + r % p.horizon;
+                        sums[i * portfolio_row + at] += m * (dot(x1, row) - dot(x0, row));
+                    }
+                }
+            }
             for i in 0..nb {
                 let row = &mut sums[i * portfolio_row..(i + 1) * portfolio_row];
                 for (c, s) in row.iter_mut().enumerate() {
@@ -588,6 +610,29 @@ pub fn affine_draws(plan: &Plan, j: usize, n: usize, seed: u64) -> Vec<(f64, f64
                         dst[(b0 + i) * k_n + k] = (a, pv(p, x1, k) - a);
                     }
                 }
+            }
+        });
+    out
+}
+
+/// Per draw, the success rate of intervention `j`, from the same draws as [`run`] (same seed,
+/// same slots): what a portfolio needs to apply an overlap between two interventions.
+pub fn success_draws(plan: &Plan, j: usize, n: usize, seed: u64) -> Vec<f64> {
+    let p = &plan.ivs[j];
+    let mut out = vec![0.0; n];
+    out.par_chunks_mut(CHUNK)
+        .enumerate()
+        .for_each(|(chunk, dst)| {
+            let mut rng = Rng4::new(chunk_seed(seed, chunk as u64));
+            let slots = plan.slots.len();
+            let mut ubuf = Vec::new();
+            let mut x = vec![0.0; BLOCK * p.width];
+            let mut s = [0.0; BLOCK];
+            for b0 in (0..dst.len()).step_by(BLOCK) {
+                let nb = BLOCK.min(dst.len() - b0);
+                let ub = rng::block::<false>(&mut rng, nb, slots, &mut ubuf);
+                fill_block::<false>(p, ub, slots, nb, &mut x, &mut s, None);
+                dst[b0..b0 + nb].copy_from_slice(&s[..nb]);
             }
         });
     out

@@ -258,14 +258,37 @@ pub fn compare(
     // portfolio
     let keys = &plan.ivs[0].keys;
     let tail = 0.5 * (1.0 - opt.interval);
+    // overlaps: for the shared participants the later intervention counts s₂(1 − share·s₁)
+    // (crate::model::sum::success_in_sum), so each draw's sum moves by −share·s₁·s₂·slope₂
+    let index = |id: &str| plan.ivs.iter().position(|p| p.id == id);
+    // per key and draw, the change of the sum
+    let mut shift = vec![Vec::new(); keys.len()];
+    for iv in &sc.interventions {
+        let Some(o) = &iv.overlaps else { continue };
+        let (Some(b), Some(a)) = (index(&iv.id), index(&o.with)) else {
+            continue;
+        };
+        let sa = engine::success_draws(&plan, a, n, opt.seed);
+        let sb = engine::success_draws(&plan, b, n, opt.seed);
+        let aff = engine::affine_draws(&plan, b, n, opt.seed);
+        let kn = plan.ivs[b].keys.len();
+        for (k, row) in shift.iter_mut().enumerate() {
+            row.resize(n, 0.0);
+            for i in 0..n {
+                row[i] -= o.share * sa[i] * sb[i] * aff[i * kn + k].1;
+            }
+        }
+    }
     let sum_pv = |k: usize| -> Vec<f32> {
         (0..n)
             .map(|i| {
-                plan.ivs
+                let base = plan
+                    .ivs
                     .iter()
                     .enumerate()
                     .map(|(j, p)| p.centre[k] + f64::from(d.residuals(d.offsets[j] + k)[i]))
-                    .sum::<f64>() as f32
+                    .sum::<f64>();
+                (base + shift[k].get(i).copied().unwrap_or(0.0)) as f32
             })
             .collect()
     };

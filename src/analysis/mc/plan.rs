@@ -137,6 +137,9 @@ pub struct Plan {
     pub slots: Vec<String>,
     /// Per intervention.
     pub ivs: Vec<InterventionPlan>,
+    /// Overlaps between planned interventions, `(b, a, share)`: share of b's participants also
+    /// take a, so in a portfolio b counts at s_b · (1 − share · s_a) (crate::model::sum).
+    pub overlaps: Vec<(usize, usize, f64)>,
 }
 
 fn slot(slots: &mut Vec<String>, name: String) -> usize {
@@ -162,7 +165,19 @@ impl Plan {
         for iv in ivs {
             out.push(InterventionPlan::new(sc, iv, &mut slots)?);
         }
-        Ok(Plan { slots, ivs: out })
+        let at = |id: &str| ivs.iter().position(|x| x.id == id);
+        let overlaps = ivs
+            .iter()
+            .filter_map(|iv| {
+                let o = iv.overlaps.as_ref()?;
+                Some((at(&iv.id)?, at(&o.with)?, o.share))
+            })
+            .collect();
+        Ok(Plan {
+            slots,
+            ivs: out,
+            overlaps,
+        })
     }
 }
 

@@ -162,13 +162,47 @@ pub fn areas(c: &Calculation, lang: Lang) -> Table {
     t
 }
 
-/// The three tables of one calculation, in the order they are shown.
+/// The relations' part of the present value ("heraf familie"), per actor: in all and per
+/// relation; `None` when no consequence falls on a relation.
+pub fn relations(c: &Calculation, lang: Lang) -> Option<Table> {
+    let r = c.relations.as_ref()?;
+    let mut cols = vec![
+        Column::new(lang.t("Aktør", "Actor"), Kind::Text),
+        Column::new(lang.t("Heraf familie", "Of which family"), Kind::Kroner),
+    ];
+    cols.extend(
+        r.by_relation
+            .keys()
+            .map(|w| Column::new(words::relation(w, lang), Kind::Kroner)),
+    );
+    let mut t = Table::new("present_value_relations", cols).titled(format!(
+        "{} {}–{}",
+        lang.t(
+            "Heraf familie: nutidsværdi af konsekvenserne for deltagernes pårørende",
+            "Of which family: present value of the consequences for the participants' relations"
+        ),
+        c.result_period[0],
+        c.result_period[1]
+    ));
+    for (k, v) in &r.pv.0 {
+        let mut row = vec![Cell::Text(words::actor(k, lang)), Cell::Num(*v)];
+        row.extend(
+            r.by_relation
+                .0
+                .iter()
+                .map(|(_, per)| Cell::Num(per.get(k).copied().unwrap_or(0.0))),
+        );
+        t.push(row);
+    }
+    Some(t)
+}
+
+/// The tables of one calculation, in the order they are shown.
 pub fn tables(c: &Calculation, lang: Lang) -> Vec<Table> {
-    vec![
-        net_per_year(c, lang),
-        present_value(c, lang),
-        areas(c, lang),
-    ]
+    let mut out = vec![net_per_year(c, lang), present_value(c, lang)];
+    out.extend(relations(c, lang));
+    out.push(areas(c, lang));
+    out
 }
 
 /// The lines listing the items with illustrative numbers (empty when none).

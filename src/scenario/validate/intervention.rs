@@ -200,20 +200,42 @@ impl Validator<'_> {
         };
 
         let lag = (course_years.ceil() as usize).max(1);
-        let items = self.items(
+        let group_items: Vec<&kb::Consequence> =
+            match (target_group.as_deref(), success_goal.as_deref()) {
+                (Some(g), Some(s)) => kb.consequences_of(g, s).iter().collect(),
+                _ => Vec::new(),
+            };
+        let mut items = self.items(
             &f,
-            r,
+            r.exclude.as_ref(),
+            &r.consequence,
+            group_items,
             settings,
             kb,
             target_group.as_deref(),
-            success_goal.as_deref(),
             use_knowledge,
             lag,
             logbook,
             warnings,
-            illustrative,
             &id,
         )?;
+        for (k, rel) in r.relation.iter().enumerate() {
+            let more = self.relation(
+                &f,
+                k,
+                rel,
+                settings,
+                kb,
+                target_group.as_deref(),
+                success_goal.as_deref(),
+                lag,
+                logbook,
+                warnings,
+                &id,
+            )?;
+            items.extend(more);
+        }
+        Self::note_illustrative(&items, &id, illustrative);
         if let Err(e) = self.limits.check(&crate::limits::ITEMS, items.len() as u64) {
             return Err(self.at(iv, f("consequence"), e.to_string()));
         }
@@ -236,7 +258,23 @@ impl Validator<'_> {
                     .collect()
             })
             .unwrap_or_default();
+        let overlaps = match &r.overlaps {
+            None => None,
+            Some(o) => {
+                let o2 = o.get_ref();
+                let share = self.finite(&o2.share, &f("overlaps.share"))?;
+                if !(0.0..=1.0).contains(&share) {
+                    return Err(self.at(&o2.share, f("overlaps.share"), format!("got {share}, expected the share of this intervention's participants who also take the other, from 0 to 1")));
+                }
+                log(logbook, &format!("{id}.overlaps"), &o2.note, &o2.source);
+                Some(Overlap {
+                    with: o2.with.get_ref().clone(),
+                    share,
+                })
+            }
+        };
         Ok(Intervention {
+            overlaps,
             id: id.clone(),
             name: r.name.clone().unwrap_or_else(|| id.clone()),
             target_group,

@@ -5,28 +5,27 @@
 use super::*;
 
 impl Validator<'_> {
+    /// The items of one set of consequences — the participant's, or one relation's: the
+    /// knowledge base's `group_items` (unless `use_knowledge` is false) with the scenario's
+    /// `consequences` overriding or adding to them and `exclude` leaving some out.
     #[allow(clippy::too_many_arguments)]
     pub(super) fn items(
         &self,
         f: &dyn Fn(&str) -> String,
-        r: &RawIntervention,
+        exclude: Option<&Vec<Spanned<String>>>,
+        consequences: &[Spanned<RawConsequence>],
+        group_items: Vec<&kb::Consequence>,
         settings: &Settings,
         kb: &KnowledgeBase,
         group: Option<&str>,
-        goal: Option<&str>,
         use_knowledge: bool,
         lag: usize,
         logbook: &mut Vec<LogEntry>,
         warnings: &mut Vec<Warning>,
-        illustrative: &mut Vec<Illustrative>,
         id: &str,
     ) -> R<Vec<ItemSpec>> {
-        let group_items: Vec<&kb::Consequence> = match (group, goal) {
-            (Some(g), Some(s)) => kb.consequences_of(g, s).iter().collect(),
-            _ => Vec::new(),
-        };
         let mut excluded = HashSet::new();
-        for e in r.exclude.iter().flatten() {
+        for e in exclude.into_iter().flatten() {
             let name = e.get_ref();
             if !group_items.iter().any(|c| &c.item == name) {
                 let known: Vec<&str> = group_items.iter().map(|c| c.item.as_str()).collect();
@@ -53,7 +52,7 @@ impl Validator<'_> {
             }
         }
         let mut seen = HashSet::new();
-        for (k, rc) in r.consequence.iter().enumerate() {
+        for (k, rc) in consequences.iter().enumerate() {
             let c = rc.get_ref();
             let item_id = c.item.get_ref().clone();
             let field = |name: &str| f(&format!("consequence[{}] \"{item_id}\".{name}", k + 1));
@@ -141,7 +140,16 @@ impl Validator<'_> {
             }
             out.push(spec);
         }
-        for s in &out {
+        Ok(out)
+    }
+
+    /// Records the items with illustrative numbers.
+    pub(super) fn note_illustrative(
+        items: &[ItemSpec],
+        id: &str,
+        illustrative: &mut Vec<Illustrative>,
+    ) {
+        for s in items {
             let consequences = s
                 .sources
                 .iter()
@@ -160,7 +168,116 @@ impl Validator<'_> {
                 });
             }
         }
-        Ok(out)
+    }
+
+    /// One `[[intervention.relation]]`: its items (the knowledge base's consequences for that
+    /// relation of the group and goal, and the scenario's own), each value times the persons per
+    /// successful participant, ids `<who>:<item>`. Persons default from the group's
+    /// characteristics: `boern` → share_with_children, `partner` → share_couples.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn relation(
+        &self,
+        f: &dyn Fn(&str) -> String,
+        k: usize,
+        rel: &Spanned<super::raw::RawRelation>,
+        settings: &Settings,
+        kb: &KnowledgeBase,
+        group: Option<&str>,
+        goal: Option<&str>,
+        lag: usize,
+        logbook: &mut Vec<LogEntry>,
+        warnings: &mut Vec<Warning>,
+        id: &str,
+    ) -> R<Vec<ItemSpec>> {
+        let r = rel.get_ref();
+        let who = r.who.get_ref().clone();
+        let rf = |name: &str| f(&format!("relation[{}] \"{who}\".{name}", k + 1));
+        if !kb::is_slug(&who) {
+            return Err(self.at(&r.who, rf("who"), format!("\"{who}\" is not a valid id; use lowercase letters, digits, '-' or '_' (e.g. \"boern\", \"partner\")")));
+        }
+        log(logbook, &format!("{id}.relation.{who}"), &r.note, &r.source);
+        let characteristic = match who.as_str() {
+            "boern" => Some("share_with_children"),
+            "partner" => Some("share_couples"),
+            _ => None,
+        };
+        let persons = match &r.persons {
+            Some(p) => {
+                let x = self.finite(p, &rf("persons"))?;
+                if x < 0.0 {
+                    return Err(self.at(
+                        p,
+                        rf("persons"),
+                        format!("got {x}, expected persons per successful participant ≥ 0"),
+                    ));
+                }
+                x
+            }
+            None => {
+                let from_group = group.and_then(|g| kb.group(g)).and_then(|g| {
+                    let c = characteristic?;
+                    g.characteristics
+                        .iter()
+                        .find(|(n, _)| n == c)
+                        .map(|(_, v)| *v)
+                });
+                match from_group {
+                    Some(x) => x,
+                    None => {
+                        return Err(self.at(&r.who, rf("persons"), format!(
+                            "give `persons` (persons of this relation per successful participant){}",
+                            match (characteristic, group) {
+                                (Some(c), Some(g)) => format!(": the target group \"{g}\" has no {c} in target_groups.csv to default from"),
+                                (Some(c), None) => format!(": without a target group there is no {c} to default from"),
+                                (None, _) => " — only boern (share_with_children) and partner (share_couples) default from the target group".to_string(),
+                            }
+                        )));
+                    }
+                }
+            }
+        };
+        let use_knowledge = match &r.use_knowledge {
+            Some(u) => *u.get_ref(),
+            None => group.is_some(),
+        };
+        let group_items: Vec<&kb::Consequence> = match (group, goal) {
+            (Some(g), Some(s)) => kb.relation_consequences(g, s, &who).iter().collect(),
+            _ => Vec::new(),
+        };
+        if use_knowledge && group_items.is_empty() && r.consequence.is_empty() {
+            return Err(self.at(&r.who, rf("consequence"), format!(
+                "the knowledge base has no consequences for \"{who}\" of this target group and success goal: add [[intervention.relation.consequence]] blocks with values and prices"
+            )));
+        }
+        let name = r.name.clone().unwrap_or_else(|| match who.as_str() {
+            "boern" => "børn".to_string(),
+            _ => who.clone(),
+        });
+        let mut items = self.items(
+            &rf,
+            r.exclude.as_ref(),
+            &r.consequence,
+            group_items,
+            settings,
+            kb,
+            group,
+            use_knowledge,
+            lag,
+            logbook,
+            warnings,
+            &format!("{id}.{who}"),
+        )?;
+        for it in &mut items {
+            it.id = format!("{who}:{}", it.id);
+            it.name = format!("{} ({name})", it.name);
+            it.values.iter_mut().for_each(|v| *v *= persons);
+            it.during.iter_mut().for_each(|v| *v *= persons);
+            it.sources.push(format!(
+                "persons: {persons} {name} per successful participant"
+            ));
+            it.relation = Some(who.clone());
+        }
+        Ok(items)
     }
 
     /// A knowledge-base item of the group, with optional overrides from the scenario.
@@ -246,6 +363,7 @@ impl Validator<'_> {
             origin,
             independent,
             sources,
+            relation: None,
         })
     }
 
@@ -308,6 +426,7 @@ impl Validator<'_> {
             origin: ItemOrigin::Overridden,
             independent: rc.independent.unwrap_or(false),
             sources,
+            relation: None,
         })
     }
 
@@ -425,6 +544,7 @@ impl Validator<'_> {
             origin: ItemOrigin::Own,
             independent: rc.independent.unwrap_or(false),
             sources: vec![format!("values: {src}"), format!("prices: {src}")],
+            relation: None,
         })
     }
 

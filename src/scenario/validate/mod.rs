@@ -360,7 +360,46 @@ impl Validator<'_> {
                 .map(|s| s.to_string_lossy().into_owned())
                 .unwrap_or_else(|| "scenario".into())
         });
+        let case = raw.case.as_ref().map(|c| {
+            let c = c.get_ref();
+            Case {
+                published: c.published.clone(),
+                url: c.url.clone(),
+                net: c.published_net.as_ref().map(|x| *x.get_ref()),
+                years: c.published_years.as_ref().map(|x| *x.get_ref()),
+                per_participant: c.published_per_participant.as_ref().map(|x| *x.get_ref()),
+                cost_per_participant: c
+                    .published_cost_per_participant
+                    .as_ref()
+                    .map(|x| *x.get_ref()),
+                from_publication: c.from_publication.clone(),
+                illustrative: c.illustrative.clone(),
+                differences: c.differences.clone(),
+            }
+        });
+        // overlaps name another intervention of the file, not itself
+        for (n, (iv, raw_iv)) in interventions.iter().zip(&raw.intervention).enumerate() {
+            let (Some(o), Some(ro)) = (&iv.overlaps, &raw_iv.get_ref().overlaps) else {
+                continue;
+            };
+            let field = format!("intervention[{}] \"{}\".overlaps.with", n + 1, iv.id);
+            let ids: Vec<&str> = interventions.iter().map(|i| i.id.as_str()).collect();
+            if o.with == iv.id || !ids.contains(&o.with.as_str()) {
+                let hint =
+                    crate::text::did_you_mean(&o.with, ids.iter().copied().filter(|x| *x != iv.id));
+                return Err(self.at(
+                    &ro.get_ref().with,
+                    field,
+                    format!(
+                        "\"{}\" is not another intervention of this file{hint} (its ids: {})",
+                        o.with,
+                        ids.join(", ")
+                    ),
+                ));
+            }
+        }
         Ok(Scenario {
+            case,
             limits: self.limits,
             path: self.path.clone(),
             title,
