@@ -275,3 +275,51 @@ fn bad_driver_arguments_are_usage_errors_or_clear_data_errors() {
             .stdout(predicate::str::contains("Example"));
     }
 }
+
+#[test]
+fn the_state_s_declining_discount_rate_reaches_every_driver() {
+    // the CTI case with Finansministeriet's schedule: every year of its horizon (2024–2043) is in
+    // the first band (3.5 %), so each driver must agree with a flat 3.5 %
+    let dir = tempfile::tempdir().expect("tmp");
+    let cti =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/cti.toml"))
+            .expect("cti");
+    let with = |rate: &str| {
+        let text = cti.replacen(
+            "[settings]",
+            &format!("[settings]\ndiscount_rate = {rate}"),
+            1,
+        );
+        assert_ne!(text, cti, "the file has a [settings] table");
+        let p = dir
+            .path()
+            .join(format!("cti-{}.toml", rate.replace('"', "")));
+        std::fs::write(&p, text).expect("write");
+        p.to_string_lossy().into_owned()
+    };
+    let (sched, flat) = (with("\"finansministeriet-2021\""), with("0.035"));
+    let pv = |v: &serde_json::Value, k: &str| v[0]["pv"]["total"][k].as_f64().expect("pv");
+    let calc = |p: &str| json(&["calc", p])[0]["pv"]["total"].as_f64().expect("pv");
+    assert!((calc(&sched) - calc(&flat)).abs() < 1e-6);
+    assert_eq!(
+        json(&["calc", &sched])[0]["discount_schedule"],
+        "finansministeriet-2021"
+    );
+    // by hand: the 2025 net discounted one year at 3.5 %
+    let c = json(&["calc", &sched]);
+    let flat4 = json(&["calc", "scenarios/cti.toml"]);
+    let n2025 = c[0]["net"]["total"][1].as_f64().expect("net");
+    assert!((n2025 - flat4[0]["net"]["total"][1].as_f64().expect("net")).abs() < 1e-9);
+    let m = |p: &str| json(&["mc", p, "--draws", "2000"]);
+    assert!((pv(&m(&sched), "mean") - pv(&m(&flat), "mean")).abs() < 1e-6);
+    let r = |p: &str| {
+        json(&["require", p])[0]["success_rate"]["total"]
+            .as_f64()
+            .expect("s")
+    };
+    assert!((r(&sched) - r(&flat)).abs() < 1e-12);
+    let t = |p: &str| json(&["tornado", p])[0]["base"].as_f64().expect("base");
+    assert!((t(&sched) - t(&flat)).abs() < 1e-6);
+    // and it differs from SØM's flat 4 %
+    assert!((calc(&sched) - calc("scenarios/cti.toml")).abs() > 1000.0);
+}

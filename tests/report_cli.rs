@@ -403,3 +403,56 @@ fn many_interventions_are_ranked_and_their_pairs_go_to_the_tables() {
         "{ranking}"
     );
 }
+
+#[test]
+fn the_report_states_every_setting_and_the_sum_the_flags_the_effect_size_and_the_case() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // the comparison: settings, each intervention's assumptions, the sum with its caution
+    let out = dir.path().join("s");
+    report("scenarios/sammenligning.toml", "500", &out)
+        .assert()
+        .success();
+    let html = std::fs::read_to_string(out.join("index.html")).expect("index.html");
+    for want in [
+        "Indstillinger og indsatsernes forudsætninger",
+        "Kommune 26,4 %, Region 0,0 %, Stat 12,1 %",
+        "Prisår",
+        "Deltagere pr. år (startende)",
+        "14,0 % (angivet direkte)",
+        "Resultatperiode",
+        "Horisont (sidste år med beløb)",
+        "Alle indsatser i alt: nettogevinst pr. år",
+        "dobbelttælling",
+        "OBS: sociale serviceydelser står for",
+    ] {
+        assert!(html.contains(want), "index.html lacks {want:?}");
+    }
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("summary.json")).expect("summary"))
+            .expect("json");
+    assert_eq!(summary["settings"]["price_year"], 2024);
+    assert_eq!(summary["settings"]["tax_on_transfers"][0], 0.264);
+    assert_eq!(summary["assumptions"][0]["participants"][0], 25.0);
+    assert_eq!(summary["assumptions"][0]["success_rate"]["form"], "rate");
+    assert_eq!(summary["assumptions"][0]["horizon"][0], 2024);
+    assert!(summary["comparison"]["portfolio"]["sum"]["pv"]["total"].is_number());
+    assert!(out.join("tables/settings.csv").is_file());
+    assert!(out.join("tables/sum_net_per_year.csv").is_file());
+    // a published case and the requirement as an effect size
+    let out = dir.path().join("k");
+    report("scenarios/erfaringer/keep.toml", "500", &out)
+        .assert()
+        .success();
+    let html = std::fs::read_to_string(out.join("index.html")).expect("index.html");
+    assert!(html.contains("Erfaringsdatabasen: den publicerede beregning ved siden af vores"));
+    assert!(html.contains("nettoresultat ca. 430.000 kr. over 9 år"));
+    let out = dir.path().join("b");
+    report("scenarios/boern-angst.toml", "500", &out)
+        .assert()
+        .success();
+    let html = std::fs::read_to_string(out.join("index.html")).expect("index.html");
+    assert!(
+        html.contains("Kravet svarer til en effektstørrelse på d ≈"),
+        "effect size"
+    );
+}

@@ -48,8 +48,9 @@ pub const FINANSMINISTERIET_2021: Schedule = Schedule {
     ],
     source: "Finansministeriet, Dokumentationsnotat – den samfundsøkonomiske diskonteringsrente, \
              7. januar 2021: lowered from 4 to 3,5 pct. in years 0–35 and from 3 to 2,5 pct. in \
-             years 36–70 (and from 2 to 1,5 pct. after year 70); the 2018 note (Finansudvalget \
-             FIU Alm.del spm. 418) gives the earlier 4/3/2 pct.",
+             years 36–70 (read in the note); after year 70 lowered from 2 to 1,5 pct. (not in the \
+             part of the note read here — SØM horizons never reach it); the 2018 note \
+             (Finansudvalget FIU Alm.del spm. 418) gives the earlier 4/3/2 pct.",
 };
 
 /// Every named schedule.
