@@ -427,7 +427,11 @@ async fn knowledge(
     UrlPath(what): UrlPath<String>,
     Query(q): Query<Vec<(String, String)>>,
 ) -> Response {
-    if !["groups", "items", "prices", "studies", "tables"].contains(&what.as_str()) {
+    if ![
+        "groups", "items", "prices", "studies", "tables", "settings", "cases",
+    ]
+    .contains(&what.as_str())
+    {
         return guard::not_found();
     }
     let lang = lang_of(&q, &app);

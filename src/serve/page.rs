@@ -889,11 +889,24 @@ fn editor_html(
     .field("settings.discount_rate")
     .id("discount-rate")
     .unit("percent")
-    .hint(format!(
-        "{} {}",
-        l("tom:", "empty:"),
-        pct(kbp.discount_rate, 1, lang)
-    ))
+    .hint(
+        // a named schedule is text, not a rate: say it is in force (typing a rate replaces it)
+        match sget("discount_rate").and_then(|v| v.as_str()) {
+            Some(name) => format!(
+                "{} {name} — {}",
+                l("i brug:", "in force:"),
+                l(
+                    "statens faldende rente; skriv en rate for at erstatte den",
+                    "the state's declining rate; type a rate to replace it"
+                )
+            ),
+            None => format!(
+                "{} {}",
+                l("tom:", "empty:"),
+                pct(kbp.discount_rate, 1, lang)
+            ),
+        },
+    )
     .html();
     h += "</div>";
     let actors: Vec<String> = sc
