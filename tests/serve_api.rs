@@ -550,7 +550,9 @@ async fn a_panic_in_a_handler_is_a_500_with_a_message_and_the_server_goes_on() {
 #[tokio::test]
 async fn knowledge_endpoints_answer_the_knowledge_commands_json() {
     let (_d, app) = app();
-    for what in ["groups", "items", "prices", "studies", "tables", "settings", "cases"] {
+    for what in [
+        "groups", "items", "prices", "studies", "tables", "settings", "cases",
+    ] {
         let a = call(&app, get(&format!("/api/knowledge/{what}"))).await;
         assert_eq!(a.status, StatusCode::OK, "{what}");
         let want = {
