@@ -137,6 +137,8 @@ pub struct Listing {
     table: Table,
     json: serde_json::Value,
     intro: String,
+    /// Text below the table (if any).
+    outro: String,
     /// Whether an empty table is shown (with its header) or left out.
     show_empty: bool,
 }
@@ -152,9 +154,9 @@ impl Export for Listing {
 
     fn text(&self, lang: Lang) -> String {
         if self.table.rows.is_empty() && !self.show_empty {
-            return self.intro.clone();
+            return format!("{}{}", self.intro, self.outro);
         }
-        format!("{}{}", self.intro, self.table.to_text(lang))
+        format!("{}{}{}", self.intro, self.table.to_text(lang), self.outro)
     }
 }
 
@@ -163,6 +165,7 @@ fn render(table: Table, json: serde_json::Value) -> Result<Listing> {
         table,
         json,
         intro: String::new(),
+        outro: String::new(),
         show_empty: true,
     })
 }
@@ -252,10 +255,20 @@ fn show(kb: &KnowledgeBase, id: &str, lang: Lang) -> Result<Listing> {
             cons.push(json!({"success_goal": goal.id, "item": c.item, "values": c.values, "price": kb.price(id, &c.item)}));
         }
     }
+    // consequences per person of a participant's relations (consequences.csv `relation`)
+    let mut relations = Vec::new();
+    for ((group, goal, who), list) in &kb.relations {
+        if group == id {
+            for c in list {
+                relations.push(json!({"success_goal": goal, "relation": who, "item": c.item, "values": c.values, "price": kb.price(id, &c.item)}));
+            }
+        }
+    }
     let json = json!({
         "group": g,
         "success_goals": goals,
         "consequences": cons,
+        "relations": relations,
     });
     let table = view::consequences(kb, id, lang);
     let mut intro = view::group_text(kb, g, lang);
@@ -273,10 +286,39 @@ fn show(kb: &KnowledgeBase, id: &str, lang: Lang) -> Result<Listing> {
             )
         }
     );
+    let mut outro = String::new();
+    if !relations.is_empty() {
+        let mut whos: Vec<String> = kb
+            .relations
+            .iter()
+            .filter(|((g, _, _), _)| g == id)
+            .map(|((_, _, who), list)| {
+                format!(
+                    "{} ({}: {})",
+                    crate::present::words::relation(who, lang),
+                    who,
+                    list.iter()
+                        .map(|c| c.item.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            })
+            .collect();
+        whos.dedup();
+        outro = format!(
+            "\n{} {}\n",
+            lang.t(
+                "Konsekvenser pr. pårørende (familieberegninger, [[intervention.relation]]):",
+                "Consequences per relation (family calculations, [[intervention.relation]]):"
+            ),
+            whos.join("; ")
+        );
+    }
     Ok(Listing {
         table,
         json,
         intro,
+        outro,
         show_empty: false,
     })
 }
