@@ -52,6 +52,10 @@ pub struct PvStats {
     pub p_positive: f64,
     /// The deterministic PV (the scenario's inputs), for reference.
     pub deterministic: f64,
+    /// The risk profile: `[amount, P(PV ≤ amount)]` at 101 probabilities evenly from 0.5 % to
+    /// 99.5 %, the amount being that percentile of the draws (numpy's linear rule) — the
+    /// S-curve "sandsynlighed for mindst …" read from the other side: P(PV ≥ amount) = 1 − p.
+    pub cdf: Vec<[f64; 2]>,
 }
 
 /// Break-even year statistics of one key (SPEC §7), over the draws that break even.

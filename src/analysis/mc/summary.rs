@@ -14,11 +14,22 @@ fn probs(interval: f64) -> Vec<f64> {
 /// The percentiles between which the histogram's bins lie.
 const HISTOGRAM_RANGE: [f64; 2] = [0.005, 0.995];
 
-/// The percentiles of entry `at`'s residuals: [`probs`], then for `with_range` the
-/// [`HISTOGRAM_RANGE`] (one pass over the draws serves the statistics and the histogram).
+/// Points of the risk profile (the cumulative distribution of a key's PV): 101 probabilities
+/// evenly from 0.5 % to 99.5 %, each with the PV at that percentile.
+pub const CDF_POINTS: usize = 101;
+
+fn cdf_probs() -> impl Iterator<Item = f64> {
+    let [lo, hi] = HISTOGRAM_RANGE;
+    (0..CDF_POINTS).map(move |i| lo + (hi - lo) * i as f64 / (CDF_POINTS - 1) as f64)
+}
+
+/// The percentiles of entry `at`'s residuals: [`probs`], the [`CDF_POINTS`] of the risk profile,
+/// then for `with_range` the [`HISTOGRAM_RANGE`] (one pass over the draws serves the statistics,
+/// the risk profile and the histogram).
 fn residual_percentiles(d: &Draws, at: usize, interval: f64, with_range: bool) -> Vec<f64> {
     let r = d.residuals(at);
     let mut p = probs(interval);
+    p.extend(cdf_probs());
     if with_range {
         p.extend(HISTOGRAM_RANGE);
     }
@@ -46,6 +57,10 @@ fn pv_stats(d: &Draws, at: usize, q: &[f64], centre: f64) -> PvStats {
         interval: [c(9), c(10)],
         p_positive: d.positive[at] as f64 / n,
         deterministic: centre,
+        cdf: cdf_probs()
+            .enumerate()
+            .map(|(i, prob)| [c(11 + i), prob])
+            .collect(),
     }
 }
 

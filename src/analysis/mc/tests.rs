@@ -50,6 +50,33 @@ fn run1(sc: &Scenario, o: &Options) -> McResult {
 }
 
 #[test]
+fn the_risk_profile_of_a_uniform_pv_is_a_straight_line() {
+    // s ~ U(0.1, 0.5) → PV ~ U(−10.000, 30.000): P(PV ≤ a) = (a + 10.000) / 40.000, so the
+    // profile's amount at probability p is −10.000 + 40.000·p, from p = 0.5 % to 99.5 %
+    let sc = parse(&with_uncertainty(
+        "success_rate = { dist = \"uniform\", min = 0.1, max = 0.5 }",
+    ));
+    let r = run1(&sc, &opt(200_000, 1));
+    let s = r.pv.get("total").unwrap();
+    assert_eq!(s.cdf.len(), summary::CDF_POINTS);
+    assert!((s.cdf[0][1] - 0.005).abs() < 1e-15 && (s.cdf[100][1] - 0.995).abs() < 1e-15);
+    for (i, [amount, p]) in s.cdf.iter().enumerate() {
+        assert!((p - (0.005 + 0.0099 * i as f64)).abs() < 1e-12, "{i}");
+        // sampling error of a quantile at n = 200.000: well under 1 % of the range
+        assert!(
+            (amount - (-10_000.0 + 40_000.0 * p)).abs() < 250.0,
+            "{i}: {amount} at {p}"
+        );
+    }
+    assert!(
+        s.cdf.windows(2).all(|w| w[0][0] <= w[1][0]),
+        "non-decreasing"
+    );
+    // the profile's ends are the histogram's range and its median point the median
+    assert!((s.cdf[50][0] - s.p50).abs() < 1e-9);
+}
+
+#[test]
 fn uniform_success_rate_gives_a_uniform_pv_with_exact_quantiles() {
     // s ~ U(0.1, 0.5) → PV ~ U(−10.000, 30.000): p_q = −10.000 + 40.000·q; P(PV > 0) = 0.75
     let sc = parse(&with_uncertainty(
