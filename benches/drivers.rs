@@ -49,6 +49,7 @@ fn drivers(c: &mut Criterion) {
         interval: 0.9,
         confidence: None,
         by_year: false,
+        at_least: None,
     };
     g.bench_function("mc40_1m", |b| {
         b.iter(|| black_box(mc::run(&mc40, "kb", &o, &soem::observer::Quiet).expect("mc")))
@@ -65,6 +66,7 @@ fn workloads(c: &mut Criterion) {
         interval: 0.9,
         confidence: None,
         by_year,
+        at_least: None,
     };
     let mut g = c.benchmark_group("workloads");
     g.sample_size(10);

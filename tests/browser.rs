@@ -351,6 +351,7 @@ fn a_municipal_economist_builds_compares_saves_and_reports_in_the_browser() {
         interval: sc.monte_carlo.interval,
         confidence: None,
         by_year: false,
+        at_least: None,
     };
     let mc = soem::analysis::mc::run(&sc, &kb.hash, &opt, &soem::Quiet).unwrap();
     let p = mc[0].pv.get(soem::model::TOTAL).unwrap();

@@ -323,3 +323,35 @@ fn the_state_s_declining_discount_rate_reaches_every_driver() {
     // and it differs from SØM's flat 4 %
     assert!((calc(&sched) - calc("scenarios/cti.toml")).abs() > 1000.0);
 }
+
+#[test]
+fn mc_says_the_chance_of_at_least_an_amount() {
+    let out = soem()
+        .args([
+            "mc",
+            "scenarios/hjemloese-icm.toml",
+            "--at-least",
+            "0",
+            "--draws",
+            "2000",
+        ])
+        .output()
+        .expect("runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("P(nettogevinst ≥ 0 kr.) = "), "{text}");
+    let v = json(&[
+        "mc",
+        "scenarios/hjemloese-icm.toml",
+        "--at-least",
+        "0",
+        "--draws",
+        "2000",
+    ]);
+    // P(PV ≥ 0) is P(PV > 0) when no draw is exactly 0
+    assert_eq!(v[0]["at_least"]["p"], v[0]["pv"]["total"]["p_positive"]);
+    let e = soem()
+        .args(["mc", "scenarios/hjemloese-icm.toml", "--at-least", "mange"])
+        .assert()
+        .code(2);
+    let _ = e;
+}

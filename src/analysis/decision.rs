@@ -112,6 +112,7 @@ pub fn analyse(
         confidence: Some(0.8),
         // budget years: a single intervention's own, or the portfolio's (summed in the engine)
         by_year: sc.interventions.len() < 2,
+        at_least: None,
     };
     let (mc, comparison) = if sc.interventions.len() >= 2 {
         let c = crate::analysis::mc::compare(sc, &kb.hash, &mc_opt, observer)?;

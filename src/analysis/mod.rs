@@ -24,6 +24,7 @@ pub fn exercise(sc: &crate::scenario::Scenario) -> usize {
         interval: sc.monte_carlo.interval,
         confidence: Some(0.8),
         by_year: true,
+        at_least: None,
     };
     let _ = mc::run(sc, "fuzz", &opt, &crate::observer::Quiet);
     if sc.interventions.len() >= 2 {

@@ -38,6 +38,9 @@ fn text(sc: &Scenario, r: &McResult, lang: Lang) -> String {
     if let Some(line) = view::required_rate(r, lang) {
         out += &format!("{line}\n");
     }
+    if let Some(a) = &r.at_least {
+        out += &format!("{}\n", words::at_least(a, lang));
+    }
     out += &words::illustrative_line(&r.illustrative, lang);
     out += &format!("{}\n\n", words::provenance(&r.provenance, lang));
     out

@@ -292,6 +292,10 @@ pub struct McArgs {
     /// year)
     #[arg(long)]
     pub by_year: bool,
+    /// Also give the chance that the total present value is at least this many kroner, e.g.
+    /// 1000000 ("P(nettogevinst ≥ 1.000.000 kr.)")
+    #[arg(long, value_name = "KR", allow_negative_numbers = true)]
+    pub at_least: Option<f64>,
 }
 
 impl McArgs {
@@ -302,6 +306,7 @@ impl McArgs {
             interval: self.interval.unwrap_or(sc.monte_carlo.interval),
             confidence: self.confidence,
             by_year: self.by_year,
+            at_least: self.at_least,
         }
     }
 }

@@ -429,6 +429,7 @@ prices = { stat = 400 }
             interval: 0.9,
             confidence: None,
             by_year: false,
+            at_least: None,
         };
         let c = crate::analysis::mc::compare(&sc, "kb", &opt, &crate::observer::Quiet)
             .expect("compare");

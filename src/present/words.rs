@@ -649,6 +649,16 @@ pub fn case_lines(
     out
 }
 
+/// The chance of at least an amount: "P(nettogevinst ≥ 1.000.000 kr.) = 34,0 %".
+pub fn at_least(a: &crate::analysis::mc::AtLeast, lang: Lang) -> String {
+    format!(
+        "P({} ≥ {}) = {}",
+        lang.t("nettogevinst", "net gain"),
+        crate::present::format::kr(a.amount, lang),
+        crate::present::format::pct(a.p, 1, lang)
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2011,6 +2011,7 @@ fn live_options(sc: &Scenario) -> crate::analysis::mc::Options {
         interval: sc.monte_carlo.interval,
         confidence: None,
         by_year: false,
+        at_least: None,
     }
 }
 

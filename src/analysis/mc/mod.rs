@@ -41,6 +41,8 @@ pub struct Options {
     pub confidence: Option<f64>,
     /// Per-year net percentiles (budget years).
     pub by_year: bool,
+    /// An amount whose chance of being reached by the total PV is wanted (P(PV ≥ amount)).
+    pub at_least: Option<f64>,
 }
 
 /// Checks the options against the scenario's limits.

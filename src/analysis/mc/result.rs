@@ -112,6 +112,15 @@ pub struct Histogram {
     pub counts: Vec<u64>,
 }
 
+/// The chance that the total PV reaches an amount (`--at-least`).
+#[derive(Debug, Clone, Serialize)]
+pub struct AtLeast {
+    /// The amount (kroner).
+    pub amount: f64,
+    /// P(PV ≥ amount), the share of draws.
+    pub p: f64,
+}
+
 /// Low end, median and high end of one year's net (undiscounted kroner).
 #[derive(Debug, Clone, Serialize)]
 pub struct YearRange {
@@ -153,6 +162,9 @@ pub struct McResult {
     pub required_success_rate: Option<RequiredAtConfidence>,
     /// Per-year net ranges (when asked for).
     pub by_year: Option<Vec<BudgetYear>>,
+    /// P(total PV ≥ amount) for the amount asked (`--at-least`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub at_least: Option<AtLeast>,
     /// Histogram of the total PV.
     pub histogram: Histogram,
     /// Share of draws breaking even in each horizon year (total), `[year, share]`.

@@ -293,6 +293,19 @@ pub(super) fn summarise(
         required_success_rate,
         by_year: (d.year_row > 0).then(|| by_year(d, ranges, plan, j)),
         histogram,
+        at_least: opt.at_least.map(|amount| {
+            // the draws with total PV ≥ amount: residual ≥ amount − deterministic PV
+            let t = amount - p.centre[0];
+            let k: usize = d
+                .residuals(off)
+                .par_chunks(1 << 16)
+                .map(|part| part.iter().filter(|r| f64::from(**r) >= t).count())
+                .sum();
+            AtLeast {
+                amount,
+                p: k as f64 / d.n as f64,
+            }
+        }),
         break_even_distribution,
         inputs: plan
             .slots

@@ -12,6 +12,7 @@ fn opt(draws: u64, seed: u64) -> Options {
         interval: 0.9,
         confidence: Some(0.8),
         by_year: false,
+        at_least: None,
     }
 }
 
@@ -74,6 +75,33 @@ fn the_risk_profile_of_a_uniform_pv_is_a_straight_line() {
     );
     // the profile's ends are the histogram's range and its median point the median
     assert!((s.cdf[50][0] - s.p50).abs() < 1e-9);
+}
+
+#[test]
+fn the_chance_of_at_least_an_amount_by_hand() {
+    // PV ~ U(−10.000, 30.000): P(PV ≥ 0) = 0.75, P(PV ≥ 20.000) = 0.25, P(PV ≥ 40.000) = 0
+    let sc = parse(&with_uncertainty(
+        "success_rate = { dist = \"uniform\", min = 0.1, max = 0.5 }",
+    ));
+    for (amount, want) in [
+        (0.0, 0.75),
+        (20_000.0, 0.25),
+        (40_000.0, 0.0),
+        (-20_000.0, 1.0),
+    ] {
+        let o = Options {
+            at_least: Some(amount),
+            ..opt(200_000, 1)
+        };
+        let a = run1(&sc, &o).at_least.expect("asked");
+        assert_eq!(a.amount, amount);
+        // binomial sampling error at n = 200.000: sd ≤ 0.0011
+        assert!((a.p - want).abs() < 0.005, "{amount}: {}", a.p);
+    }
+    assert!(
+        run1(&sc, &opt(1000, 1)).at_least.is_none(),
+        "only when asked"
+    );
 }
 
 #[test]
