@@ -255,15 +255,25 @@ fn show(kb: &KnowledgeBase, id: &str, lang: Lang) -> Result<Listing> {
             cons.push(json!({"success_goal": goal.id, "item": c.item, "values": c.values, "price": kb.price(id, &c.item)}));
         }
     }
-    // consequences per person of a participant's relations (consequences.csv `relation`)
+    // consequences per person of a participant's relations (consequences.csv `relation`): in
+    // the JSON row by row, and a line naming each relation's items below the table
     let mut relations = Vec::new();
-    for ((group, goal, who), list) in &kb.relations {
-        if group == id {
-            for c in list {
-                relations.push(json!({"success_goal": goal, "relation": who, "item": c.item, "values": c.values, "price": kb.price(id, &c.item)}));
-            }
+    let mut whos: Vec<String> = Vec::new();
+    for ((group, goal, who), list) in kb.relations.iter().filter(|((g, _, _), _)| g == id) {
+        for c in list {
+            relations.push(json!({"success_goal": goal, "relation": who, "item": c.item, "values": c.values, "price": kb.price(group, &c.item)}));
         }
+        whos.push(format!(
+            "{} ({}: {})",
+            crate::present::words::relation(who, lang),
+            who,
+            list.iter()
+                .map(|c| c.item.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
     }
+    whos.dedup();
     let json = json!({
         "group": g,
         "success_goals": goals,
@@ -287,24 +297,7 @@ fn show(kb: &KnowledgeBase, id: &str, lang: Lang) -> Result<Listing> {
         }
     );
     let mut outro = String::new();
-    if !relations.is_empty() {
-        let mut whos: Vec<String> = kb
-            .relations
-            .iter()
-            .filter(|((g, _, _), _)| g == id)
-            .map(|((_, _, who), list)| {
-                format!(
-                    "{} ({}: {})",
-                    crate::present::words::relation(who, lang),
-                    who,
-                    list.iter()
-                        .map(|c| c.item.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )
-            })
-            .collect();
-        whos.dedup();
+    if !whos.is_empty() {
         outro = format!(
             "\n{} {}\n",
             lang.t(

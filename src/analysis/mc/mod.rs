@@ -262,14 +262,9 @@ pub fn compare(
     let tail = 0.5 * (1.0 - opt.interval);
     // overlaps: for the shared participants the later intervention counts s₂(1 − share·s₁)
     // (crate::model::sum::success_in_sum), so each draw's sum moves by −share·s₁·s₂·slope₂
-    let index = |id: &str| plan.ivs.iter().position(|p| p.id == id);
-    // per key and draw, the change of the sum
+    // per key and draw, the change of the sum (the plan's overlaps, as the engine's budget years)
     let mut shift = vec![Vec::new(); keys.len()];
-    for iv in &sc.interventions {
-        let Some(o) = &iv.overlaps else { continue };
-        let (Some(b), Some(a)) = (index(&iv.id), index(&o.with)) else {
-            continue;
-        };
+    for &(b, a, share) in &plan.overlaps {
         let sa = engine::success_draws(&plan, a, n, opt.seed);
         let sb = engine::success_draws(&plan, b, n, opt.seed);
         let aff = engine::affine_draws(&plan, b, n, opt.seed);
@@ -277,7 +272,7 @@ pub fn compare(
         for (k, row) in shift.iter_mut().enumerate() {
             row.resize(n, 0.0);
             for i in 0..n {
-                row[i] -= o.share * sa[i] * sb[i] * aff[i * kn + k].1;
+                row[i] -= share * sa[i] * sb[i] * aff[i * kn + k].1;
             }
         }
     }

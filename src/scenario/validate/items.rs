@@ -249,9 +249,9 @@ impl Validator<'_> {
                 "the knowledge base has no consequences for \"{who}\" of this target group and success goal: add [[intervention.relation.consequence]] blocks with values and prices"
             )));
         }
-        let name = r.name.clone().unwrap_or_else(|| match who.as_str() {
-            "boern" => "børn".to_string(),
-            _ => who.clone(),
+        // item names are Danish like the knowledge base's: "… (børn)"
+        let name = r.name.clone().unwrap_or_else(|| {
+            crate::present::words::relation(&who, crate::present::format::Lang::Da).to_lowercase()
         });
         let mut items = self.items(
             &rf,
