@@ -50,6 +50,8 @@ fn drivers(c: &mut Criterion) {
         confidence: None,
         by_year: false,
         at_least: None,
+        sensitivity: false,
+        decision_key: None,
     };
     g.bench_function("mc40_1m", |b| {
         b.iter(|| black_box(mc::run(&mc40, "kb", &o, &soem::observer::Quiet).expect("mc")))
@@ -67,6 +69,8 @@ fn workloads(c: &mut Criterion) {
         confidence: None,
         by_year,
         at_least: None,
+        sensitivity: false,
+        decision_key: None,
     };
     let mut g = c.benchmark_group("workloads");
     g.sample_size(10);

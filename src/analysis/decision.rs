@@ -113,6 +113,8 @@ pub fn analyse(
         // budget years: a single intervention's own, or the portfolio's (summed in the engine)
         by_year: sc.interventions.len() < 2,
         at_least: None,
+        sensitivity: false,
+        decision_key: None,
     };
     let (mc, comparison) = if sc.interventions.len() >= 2 {
         let c = crate::analysis::mc::compare(sc, &kb.hash, &mc_opt, observer)?;

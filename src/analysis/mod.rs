@@ -25,6 +25,8 @@ pub fn exercise(sc: &crate::scenario::Scenario) -> usize {
         confidence: Some(0.8),
         by_year: true,
         at_least: None,
+        sensitivity: false,
+        decision_key: None,
     };
     let _ = mc::run(sc, "fuzz", &opt, &crate::observer::Quiet);
     if sc.interventions.len() >= 2 {

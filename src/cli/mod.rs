@@ -296,6 +296,14 @@ pub struct McArgs {
     /// 1000000 ("P(nettogevinst ≥ 1.000.000 kr.)")
     #[arg(long, value_name = "KR", allow_negative_numbers = true)]
     pub at_least: Option<f64>,
+    /// Also say what drives the uncertainty (each input's share of the variance: Sobol
+    /// indices) and what knowing more is worth before deciding (EVPI, EVPPI)
+    #[arg(long)]
+    pub sensitivity: bool,
+    /// The key the decision is taken on for the value of information: total or an actor
+    /// [default: total]
+    #[arg(long, value_name = "KEY", requires = "sensitivity")]
+    pub decision_key: Option<String>,
 }
 
 impl McArgs {
@@ -307,6 +315,8 @@ impl McArgs {
             confidence: self.confidence,
             by_year: self.by_year,
             at_least: self.at_least,
+            sensitivity: self.sensitivity,
+            decision_key: self.decision_key.clone(),
         }
     }
 }

@@ -437,6 +437,54 @@ impl Sampler {
         }
     }
 
+    /// The mean and variance of a draw, in closed form: the uniform's, the triangle's, the
+    /// scaled beta's (PERT), the truncated normal's (with α, β the standardised truncation
+    /// points, Z = Φ(β) − Φ(α): mean μ + σ(φ(α) − φ(β))/Z, variance σ²(1 + (αφ(α) − βφ(β))/Z −
+    /// ((φ(α) − φ(β))/Z)²)) and the lognormal's.
+    pub fn moments(&self) -> (f64, f64) {
+        match self {
+            Sampler::Fixed(v) => (*v, 0.0),
+            Sampler::Uniform(min, w) => (min + 0.5 * w, w * w / 12.0),
+            Sampler::Triangular(a, c, b, _) => (
+                (a + b + c) / 3.0,
+                ((a * a + b * b + c * c - a * b - a * c - b * c) / 18.0).max(0.0),
+            ),
+            Sampler::Beta {
+                min,
+                width,
+                alpha,
+                beta,
+                ..
+            } => {
+                let s = alpha + beta;
+                (
+                    min + width * alpha / s,
+                    width * width * alpha * beta / (s * s * (s + 1.0)),
+                )
+            }
+            Sampler::Normal(mean, sd, fa, w) => {
+                use statrs::distribution::Continuous;
+                let n = std_normal();
+                // φ(z) and z·φ(z) vanish at ±∞
+                let end = |f: f64| -> (f64, f64) {
+                    if f <= 0.0 || f >= 1.0 {
+                        (0.0, 0.0)
+                    } else {
+                        let z = inverse_normal(f);
+                        (n.pdf(z), z * n.pdf(z))
+                    }
+                };
+                let ((pa, za), (pb, zb)) = (end(*fa), end(fa + w));
+                let m = (pa - pb) / w;
+                (mean + sd * m, (sd * sd * (1.0 + (za - zb) / w - m * m)).max(0.0))
+            }
+            Sampler::Lognormal(mu, sigma, _) => {
+                let s2 = sigma * sigma;
+                ((mu + 0.5 * s2).exp(), (s2.exp() - 1.0) * (2.0 * mu + s2).exp())
+            }
+        }
+    }
+
     /// The smallest value a draw can take (−∞ when unbounded).
     pub fn lower_bound(&self) -> f64 {
         match self {
@@ -608,6 +656,55 @@ mod tests {
                     "{dist}: {v} outside [{a}, {b}]"
                 );
             }
+        }
+    }
+
+    #[test]
+    fn moments_in_closed_form_equal_the_quantile_functions_integral() {
+        // hand values: U(2, 5): mean 3.5, var 9/12; T(0, 1, 4): mean 5/3, var (0+16+1-0-0-4)/18
+        assert_eq!(Sampler::Uniform(2.0, 3.0).moments(), (3.5, 0.75));
+        let (m, v) = Sampler::Triangular(0.0, 1.0, 4.0, 0.25).moments();
+        assert!((m - 5.0 / 3.0).abs() < 1e-15 && (v - 13.0 / 18.0).abs() < 1e-15);
+        // every form against the midpoint rule on its quantile function
+        let forms = [
+            Dist::Pert {
+                min: 0.8,
+                mode: 0.9,
+                max: 1.3,
+            },
+            Dist::Beta {
+                alpha: 3.0,
+                beta: 12.0,
+            },
+            Dist::Normal {
+                mean: 1.0,
+                sd: 0.2,
+                min: None,
+                max: None,
+            },
+            Dist::Normal {
+                mean: 0.15,
+                sd: 0.1,
+                min: Some(0.0),
+                max: Some(0.3),
+            },
+            Dist::Normal {
+                mean: 1.0,
+                sd: 0.3,
+                min: Some(0.9),
+                max: None,
+            },
+            Dist::Lognormal { mean: 1.0, sd: 0.25 },
+        ];
+        let n = 1 << 20;
+        for d in forms {
+            let s = Sampler::new(&d);
+            let (m, v) = s.moments();
+            let q: Vec<f64> = (0..n).map(|i| s.quantile((i as f64 + 0.5) / n as f64)).collect();
+            let qm = q.iter().sum::<f64>() / n as f64;
+            let qv = q.iter().map(|x| (x - qm).powi(2)).sum::<f64>() / n as f64;
+            assert!((m - qm).abs() < 1e-6 * (1.0 + m.abs()), "{d:?}: mean {m} vs {qm}");
+            assert!((v - qv).abs() < 1e-4 * v, "{d:?}: var {v} vs {qv}");
         }
     }
 }

@@ -430,6 +430,8 @@ prices = { stat = 400 }
             confidence: None,
             by_year: false,
             at_least: None,
+            sensitivity: false,
+            decision_key: None,
         };
         let c = crate::analysis::mc::compare(&sc, "kb", &opt, &crate::observer::Quiet)
             .expect("compare");

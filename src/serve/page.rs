@@ -2012,6 +2012,8 @@ fn live_options(sc: &Scenario) -> crate::analysis::mc::Options {
         confidence: None,
         by_year: false,
         at_least: None,
+        sensitivity: false,
+        decision_key: None,
     }
 }
 

@@ -2,6 +2,7 @@
 //! with common random numbers, the portfolio (budget minimum), the success rate needed for a
 //! chosen chance of breaking even, and split-incentive risk.
 
+pub mod anova;
 mod bounds;
 pub mod engine;
 pub mod plan;
@@ -11,9 +12,12 @@ mod search;
 mod simd;
 pub mod stats;
 mod summary;
+pub mod voi;
 pub mod years;
 
+pub use anova::SobolIndex;
 pub use result::*;
+pub use voi::{Evppi, Method, ValueOfInformation};
 use summary::*;
 
 use crate::error::AnalysisError;
@@ -43,6 +47,11 @@ pub struct Options {
     pub by_year: bool,
     /// An amount whose chance of being reached by the total PV is wanted (P(PV ≥ amount)).
     pub at_least: Option<f64>,
+    /// What drives the uncertainty (Sobol indices per key) and what knowing more is worth
+    /// (EVPI and EVPPI).
+    pub sensitivity: bool,
+    /// The key the decision is taken on for the value of information (`None`: the total).
+    pub decision_key: Option<String>,
 }
 
 /// Checks the options against the scenario's limits.
@@ -66,6 +75,14 @@ pub fn check(sc: &Scenario, opt: &Options) -> Result<(), AnalysisError> {
         return Err(AnalysisError::Invalid(format!(
             "the confidence must be a share between 0 and 1 such as 0.8, got {c}"
         )));
+    }
+    if let Some(key) = &opt.decision_key {
+        if key != crate::model::TOTAL && !sc.settings.actors.contains(key) {
+            return Err(AnalysisError::Invalid(format!(
+                "the decision key must be `total` or one of the actors ({}), got `{key}`",
+                sc.settings.actors.join(", ")
+            )));
+        }
     }
     Ok(())
 }
@@ -139,7 +156,7 @@ pub fn run(
         by_year: opt.by_year,
         portfolio_years: None,
     };
-    let (_, _, results) = run_plan(sc, kb_hash, &plan, opt, extras, observer)?;
+    let (_, _, results) = run_plan(sc, kb_hash, &plan, opt, extras, observer, true)?;
     observer.check()?;
     Ok(results)
 }
@@ -153,6 +170,7 @@ fn run_plan(
     opt: &Options,
     extras: Outputs,
     observer: &dyn Observer,
+    own_decisions: bool,
 ) -> Result<(Draws, Vec<YearRange>, Vec<McResult>), AnalysisError> {
     check_memory(plan, opt.draws, extras, sc.limits.memory_gb)?;
     let (d, ranges) = years::run(
@@ -167,7 +185,7 @@ fn run_plan(
     observer.check()?;
     let stamp = provenance(sc, kb_hash, opt);
     let results = (0..plan.ivs.len())
-        .map(|j| summarise(sc, plan, &d, &ranges, j, opt, &stamp))
+        .map(|j| summarise(sc, plan, &d, &ranges, j, opt, &stamp, own_decisions))
         .collect();
     Ok((d, ranges, results))
 }
@@ -202,7 +220,7 @@ pub fn compare(
         by_year: opt.by_year,
         portfolio_years: Some((first, years)),
     };
-    let (d, ranges, results) = run_plan(sc, kb_hash, &plan, opt, extras, observer)?;
+    let (d, ranges, results) = run_plan(sc, kb_hash, &plan, opt, extras, observer, false)?;
     let stamp = provenance(sc, kb_hash, opt);
     let n = d.n;
     // each intervention's total PV per draw, once
@@ -336,11 +354,26 @@ pub fn compare(
         warnings,
         sum: crate::model::sum::sum(sc, &calcs),
     };
+    let value_of_information = opt.sensitivity.then(|| {
+        let key = opt.decision_key.as_deref().unwrap_or(crate::model::TOTAL);
+        let k = keys.iter().position(|x| x == key).unwrap_or(0);
+        let all: Vec<usize> = (0..plan.ivs.len()).collect();
+        voi::value_of_information(
+            &plan,
+            &d,
+            opt.seed,
+            &all,
+            k,
+            key,
+            &voi::compare_groups(&plan),
+        )
+    });
     Ok(Comparison {
         pairs,
         ranking,
         portfolio,
         interventions: results,
+        value_of_information,
         provenance: stamp,
     })
 }
@@ -403,3 +436,5 @@ fn rank(plan: &Plan, d: &Draws, results: &[McResult]) -> Keyed<Vec<Ranked>> {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod value_tests;

@@ -25,6 +25,12 @@ pub struct Input {
     pub sampler: Sampler,
     /// The distribution it was made from.
     pub dist: crate::dist::Dist,
+    /// The input's name for the user (issue 17's names): `<id>.success_rate`, `<id>.costs`,
+    /// `<id>.consequences.<item id | area:<name> | all>`, `<id>.prices` (one factor for all
+    /// prices) or `<id>.prices.<item id | area:<name>>`.
+    pub name: String,
+    /// The item's or area's name for an input per item or area, else empty.
+    pub label: String,
 }
 
 /// One column: items that share their consequence and price factor slots.
@@ -197,10 +203,15 @@ impl InterventionPlan {
         }
         let unc = &iv.uncertainty;
         let own = |name: &str| format!("{name}@{}", iv.id);
-        let input = |slots: &mut Vec<String>, name: String, d: &crate::dist::Dist| Input {
-            slot: slot(slots, name),
+        let input = |slots: &mut Vec<String>,
+                     slot_name: String,
+                     d: &crate::dist::Dist,
+                     (name, label): (String, String)| Input {
+            slot: slot(slots, slot_name),
             sampler: Sampler::new(d),
             dist: d.clone(),
+            name,
+            label,
         };
         // success rate and costs are the same input in two interventions for the same target
         // group and goal with the same distribution (the same evidence), else their own
@@ -218,11 +229,17 @@ impl InterventionPlan {
         let success = unc
             .success_rate
             .as_ref()
-            .map(|d| input(slots, evidence("success_rate", d), d));
+            .map(|d| {
+                let name = (format!("{}.success_rate", iv.id), String::new());
+                input(slots, evidence("success_rate", d), d, name)
+            });
         let costs = unc
             .costs
             .as_ref()
-            .map(|d| input(slots, evidence("costs", d), d));
+            .map(|d| {
+                let name = (format!("{}.costs", iv.id), String::new());
+                input(slots, evidence("costs", d), d, name)
+            });
         // columns: items grouped by their (consequence slot, price slot)
         let mut keys_of_columns: Vec<(Option<usize>, Option<usize>)> = Vec::new();
         let mut columns: Vec<Column> = Vec::new();
@@ -239,14 +256,27 @@ impl InterventionPlan {
                     FactorScope::All => own(&format!("{what}:all")),
                 }
             };
-            let c = unc
-                .consequences
-                .as_ref()
-                .map(|sd| input(slots, scoped("consequences", sd.per), &sd.dist));
-            let p = unc
-                .prices
-                .as_ref()
-                .map(|sd| input(slots, scoped("prices", sd.per), &sd.dist));
+            // the user's name of an input: `<id>.<what>.<item | area:<name> | all>`, and for a
+            // single price factor `<id>.prices`
+            let named = |what: &str, per: FactorScope| -> (String, String) {
+                match per {
+                    FactorScope::Item => (format!("{}.{what}.{}", iv.id, item.id), item.name.clone()),
+                    FactorScope::Area => (
+                        format!("{}.{what}.area:{}", iv.id, item.area),
+                        item.area.clone(),
+                    ),
+                    FactorScope::All if what == "prices" => (format!("{}.prices", iv.id), String::new()),
+                    FactorScope::All => (format!("{}.{what}.all", iv.id), String::new()),
+                }
+            };
+            let c = unc.consequences.as_ref().map(|sd| {
+                let name = named("consequences", sd.per);
+                input(slots, scoped("consequences", sd.per), &sd.dist, name)
+            });
+            let p = unc.prices.as_ref().map(|sd| {
+                let name = named("prices", sd.per);
+                input(slots, scoped("prices", sd.per), &sd.dist, name)
+            });
             let key = (c.as_ref().map(|i| i.slot), p.as_ref().map(|i| i.slot));
             let col = match keys_of_columns.iter().position(|k| *k == key) {
                 Some(j) => j,

@@ -165,6 +165,14 @@ pub struct McResult {
     /// P(total PV ≥ amount) for the amount asked (`--at-least`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub at_least: Option<AtLeast>,
+    /// What drives the uncertainty: per key, each uncertain input's first-order and total Sobol
+    /// index (exact, [`super::anova`]), largest total first (`--sensitivity`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sensitivity: Option<Keyed<Vec<super::SobolIndex>>>,
+    /// What knowing more is worth before deciding to fund it or not (`--sensitivity`; not in a
+    /// comparison's own results, whose decision is the comparison's).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value_of_information: Option<super::ValueOfInformation>,
     /// Histogram of the total PV.
     pub histogram: Histogram,
     /// Share of draws breaking even in each horizon year (total), `[year, share]`.
@@ -301,6 +309,9 @@ pub struct Comparison {
     pub portfolio: Portfolio,
     /// Each intervention's Monte Carlo result (from the same joint draws).
     pub interventions: Vec<McResult>,
+    /// What knowing more is worth before choosing one of them, or none (`--sensitivity`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value_of_information: Option<super::ValueOfInformation>,
     /// Seed, draws, engine, hashes.
     pub provenance: Provenance,
 }

@@ -245,6 +245,7 @@ pub(super) fn summarise(
     j: usize,
     opt: &Options,
     stamp: &Provenance,
+    own_decision: bool,
 ) -> McResult {
     let p = &plan.ivs[j];
     let off = d.offsets[j];
@@ -293,6 +294,25 @@ pub(super) fn summarise(
         required_success_rate,
         by_year: (d.year_row > 0).then(|| by_year(d, ranges, plan, j)),
         histogram,
+        sensitivity: opt.sensitivity.then(|| {
+            keyed(
+                &p.keys,
+                per_key(&p.keys, |k| super::anova::sobol(p, k)),
+            )
+        }),
+        value_of_information: (opt.sensitivity && own_decision).then(|| {
+            let key = opt.decision_key.as_deref().unwrap_or(crate::model::TOTAL);
+            let k = p.keys.iter().position(|x| x == key).unwrap_or(0);
+            super::voi::value_of_information(
+                plan,
+                d,
+                opt.seed,
+                &[j],
+                k,
+                key,
+                &super::voi::mc_groups(p),
+            )
+        }),
         at_least: opt.at_least.map(|amount| {
             // the draws with total PV ≥ amount: residual ≥ amount − deterministic PV
             let t = amount - p.centre[0];

@@ -13,6 +13,8 @@ fn opt(draws: u64, seed: u64) -> Options {
         confidence: Some(0.8),
         by_year: false,
         at_least: None,
+        sensitivity: false,
+        decision_key: None,
     }
 }
 
