@@ -115,6 +115,7 @@ fn workloads(c: &mut Criterion) {
                 draws: 10_000,
                 seed: 1,
                 force: false,
+                at_least: None,
             };
             let quiet = &soem::observer::Quiet;
             let lock = soem::report::prepare(&opt).expect("the folder");
@@ -124,6 +125,7 @@ fn workloads(c: &mut Criterion) {
                 opt.purpose,
                 opt.draws,
                 opt.seed,
+                None,
                 quiet,
             )
             .expect("analysis");

@@ -103,6 +103,7 @@ pub fn analyse(
     purpose: Purpose,
     draws: u64,
     seed: u64,
+    at_least: Option<f64>,
     observer: &dyn Observer,
 ) -> Result<Summary, AnalysisError> {
     let mc_opt = crate::analysis::mc::Options {
@@ -112,8 +113,9 @@ pub fn analyse(
         confidence: Some(0.8),
         // budget years: a single intervention's own, or the portfolio's (summed in the engine)
         by_year: sc.interventions.len() < 2,
-        at_least: None,
-        sensitivity: false,
+        at_least,
+        // what drives the uncertainty and what knowing more is worth: always in the report
+        sensitivity: true,
         decision_key: None,
     };
     let (mc, comparison) = if sc.interventions.len() >= 2 {

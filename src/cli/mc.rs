@@ -41,6 +41,12 @@ fn text(sc: &Scenario, r: &McResult, lang: Lang) -> String {
     if let Some(a) = &r.at_least {
         out += &format!("{}\n", words::at_least(a, lang));
     }
+    if let Some(t) = view::sensitivity(r, crate::model::TOTAL, lang) {
+        out += &format!("\n{}", super::titled_text(&t, lang));
+    }
+    if let Some(v) = &r.value_of_information {
+        out += &value_text(v, lang);
+    }
     out += &words::illustrative_line(&r.illustrative, lang);
     out += &format!("{}\n\n", words::provenance(&r.provenance, lang));
     out
@@ -83,6 +89,21 @@ fn compare_text(sc: &Scenario, c: &Comparison, lang: Lang) -> String {
             words::warning(w, lang)
         );
     }
+    if let Some(v) = &c.value_of_information {
+        out += &value_text(v, lang);
+    }
     out += &format!("{}\n", words::provenance(&c.provenance, lang));
+    out
+}
+
+/// The value of information: its sentences, then its table.
+fn value_text(v: &crate::analysis::mc::ValueOfInformation, lang: Lang) -> String {
+    let mut out = String::from("\n");
+    for line in words::value_of_information(v, lang) {
+        out += &format!("{line}\n");
+    }
+    if v.evpi >= words::NO_VALUE_BELOW {
+        out += &super::titled_text(&view::value_of_information(v, lang), lang);
+    }
     out
 }

@@ -206,6 +206,10 @@ wrote it (or with --force). The scenario file is never written to.")]
         /// Seed [default: the scenario's [monte_carlo] seed]
         #[arg(long, value_name = "S")]
         seed: Option<u64>,
+        /// The amount the risk profile's sentence is about, e.g. 1000000 ("P(nettogevinst ≥
+        /// 1.000.000 kr.)") [default: 0, the chance of a gain]
+        #[arg(long, value_name = "KR", allow_negative_numbers = true)]
+        at_least: Option<f64>,
         /// Replace DIR even if soem did not write it
         #[arg(long)]
         force: bool,
@@ -557,6 +561,7 @@ pub fn result<'a>(
             draws,
             seed,
             force,
+            at_least,
             ..
         } => {
             let sc = scenario()?;
@@ -569,6 +574,7 @@ pub fn result<'a>(
                 draws: draws.unwrap_or(sc.monte_carlo.draws),
                 seed: seed.unwrap_or(sc.monte_carlo.seed),
                 force: *force,
+                at_least: *at_least,
             };
             let lock = crate::report::prepare(&opt)?;
             let watch = progress::Terminal::monte_carlo(sc, opt.draws, cli.format);
@@ -578,6 +584,7 @@ pub fn result<'a>(
                 opt.purpose,
                 opt.draws,
                 opt.seed,
+                opt.at_least,
                 &watch,
             )?;
             drop(watch);

@@ -476,11 +476,17 @@ impl Sampler {
                 };
                 let ((pa, za), (pb, zb)) = (end(*fa), end(fa + w));
                 let m = (pa - pb) / w;
-                (mean + sd * m, (sd * sd * (1.0 + (za - zb) / w - m * m)).max(0.0))
+                (
+                    mean + sd * m,
+                    (sd * sd * (1.0 + (za - zb) / w - m * m)).max(0.0),
+                )
             }
             Sampler::Lognormal(mu, sigma, _) => {
                 let s2 = sigma * sigma;
-                ((mu + 0.5 * s2).exp(), (s2.exp() - 1.0) * (2.0 * mu + s2).exp())
+                (
+                    (mu + 0.5 * s2).exp(),
+                    (s2.exp() - 1.0) * (2.0 * mu + s2).exp(),
+                )
             }
         }
     }
@@ -694,16 +700,24 @@ mod tests {
                 min: Some(0.9),
                 max: None,
             },
-            Dist::Lognormal { mean: 1.0, sd: 0.25 },
+            Dist::Lognormal {
+                mean: 1.0,
+                sd: 0.25,
+            },
         ];
         let n = 1 << 20;
         for d in forms {
             let s = Sampler::new(&d);
             let (m, v) = s.moments();
-            let q: Vec<f64> = (0..n).map(|i| s.quantile((i as f64 + 0.5) / n as f64)).collect();
+            let q: Vec<f64> = (0..n)
+                .map(|i| s.quantile((i as f64 + 0.5) / n as f64))
+                .collect();
             let qm = q.iter().sum::<f64>() / n as f64;
             let qv = q.iter().map(|x| (x - qm).powi(2)).sum::<f64>() / n as f64;
-            assert!((m - qm).abs() < 1e-6 * (1.0 + m.abs()), "{d:?}: mean {m} vs {qm}");
+            assert!(
+                (m - qm).abs() < 1e-6 * (1.0 + m.abs()),
+                "{d:?}: mean {m} vs {qm}"
+            );
             assert!((v - qv).abs() < 1e-4 * v, "{d:?}: var {v} vs {qv}");
         }
     }

@@ -659,6 +659,184 @@ pub fn at_least(a: &crate::analysis::mc::AtLeast, lang: Lang) -> String {
     )
 }
 
+/// An uncertain input (or a group of them) in words, from its name: `cti.success_rate` →
+/// "succesraten" ("succesraten for cti" `with_id`), `cti.consequences.herberg` → "konsekvensen
+/// „Herberg …“" (its `label`), `cti.consequences` → "alle konsekvenserne", `cti` → "alt om
+/// cti", `*.success_rate` → "alle indsatsernes succesrater".
+pub fn input(name: &str, label: &str, with_id: bool, lang: Lang) -> String {
+    let (id, rest) = name.split_once('.').unwrap_or((name, ""));
+    let named = |l: &str| {
+        if label.is_empty() {
+            l.to_string()
+        } else {
+            label.to_string()
+        }
+    };
+    if id == "*" {
+        return match rest {
+            "success_rate" => lang.t(
+                "alle indsatsernes succesrater",
+                "every intervention's success rate",
+            ),
+            "costs" => lang.t(
+                "alle indsatsernes omkostninger",
+                "every intervention's costs",
+            ),
+            "consequences" => lang.t(
+                "alle indsatsernes konsekvenser",
+                "every intervention's consequences",
+            ),
+            _ => lang.t("alle indsatsernes priser", "every intervention's prices"),
+        }
+        .to_string();
+    }
+    let what = match rest.split_once('.').unwrap_or((rest, "")) {
+        ("", _) => return format!("{} {id}", lang.t("alt om", "everything about")),
+        ("success_rate", _) => lang.t("succesraten", "the success rate").to_string(),
+        ("costs", _) => lang.t("omkostningerne", "the costs").to_string(),
+        ("prices", "") => lang.t("priserne", "the prices").to_string(),
+        ("consequences", "") => lang
+            .t("alle konsekvenserne", "all the consequences")
+            .to_string(),
+        ("consequences", "all") => lang.t("konsekvenserne", "the consequences").to_string(),
+        (what, scope) => {
+            let area = scope.strip_prefix("area:");
+            match (what, area) {
+                ("consequences", Some(a)) => format!(
+                    "{} {a}",
+                    lang.t("konsekvenserne på området", "the consequences in the area")
+                ),
+                ("prices", Some(a)) => format!(
+                    "{} {a}",
+                    lang.t("priserne på området", "the prices in the area")
+                ),
+                ("consequences", None) => format!(
+                    "{} „{}“",
+                    lang.t("konsekvensen", "the consequence"),
+                    named(scope)
+                ),
+                _ => format!("{} „{}“", lang.t("prisen på", "the price of"), named(scope)),
+            }
+        }
+    };
+    if with_id {
+        format!("{what} {} {id}", lang.t("for", "of"))
+    } else {
+        what
+    }
+}
+
+/// An uncertain input's short label for a chart's rows, as the tornado labels them:
+/// "Succesrate", "Omkostninger", "Alle priser", "Område: X", the item's name.
+pub fn input_short(name: &str, label: &str, lang: Lang) -> String {
+    let (_, rest) = name.split_once('.').unwrap_or((name, ""));
+    match rest.split_once('.').unwrap_or((rest, "")) {
+        ("success_rate", _) => lang.t("Succesrate", "Success rate").into(),
+        ("costs", _) => lang.t("Omkostninger", "Costs").into(),
+        ("prices", "") => lang.t("Alle priser", "All prices").into(),
+        ("consequences", "all") => lang.t("Alle konsekvenser", "All consequences").into(),
+        (what, scope) => match scope.strip_prefix("area:") {
+            Some(a) if what == "prices" => {
+                format!("{}: {a}", lang.t("Priser, område", "Prices, area"))
+            }
+            Some(a) => format!("{}: {a}", lang.t("Område", "Area")),
+            None if what == "prices" => format!("{}: {label}", lang.t("Pris", "Price")),
+            None => label.to_string(),
+        },
+    }
+}
+
+/// An amount for running text: to the thousand from 10.000 kr., else to the krone.
+fn amount(v: f64, lang: Lang) -> String {
+    if v.abs() >= 10_000.0 {
+        crate::present::format::rkr(v, lang)
+    } else {
+        crate::present::format::kr(v, lang)
+    }
+}
+
+/// Values of information below this (kroner) are nothing: the same choice is best in every draw.
+pub const NO_VALUE_BELOW: f64 = 1.0;
+
+/// The value of information in sentences: today's choice, what knowing everything is worth, and
+/// what knowing the most valuable input (or group) is worth — "At kende succesraten før
+/// beslutningen er op til 310.000 kr. værd — sammenlign med hvad en evaluering koster."
+pub fn value_of_information(
+    v: &crate::analysis::mc::ValueOfInformation,
+    lang: Lang,
+) -> Vec<String> {
+    let several = v.options.len() > 1;
+    let key = if v.key == TOTAL {
+        lang.t("i alt", "total").to_string()
+    } else {
+        actor_lower(&v.key, lang)
+    };
+    let choice = match (v.choice.as_str(), several) {
+        ("none", true) => lang
+            .t("ingen af indsatserne", "none of the interventions")
+            .to_string(),
+        ("none", false) => lang
+            .t("ikke at gennemføre indsatsen", "not to go ahead")
+            .to_string(),
+        (id, true) => format!(
+            "{} {id} ({} {})",
+            lang.t("at vælge", "to choose"),
+            lang.t("forventet", "expected"),
+            amount(v.expected, lang)
+        ),
+        (_, false) => format!(
+            "{} ({} {})",
+            lang.t("at gennemføre indsatsen", "to go ahead"),
+            lang.t("forventet", "expected"),
+            amount(v.expected, lang)
+        ),
+    };
+    let mut out = vec![format!(
+        "{} ({key}): {choice}.",
+        lang.t(
+            "Beslutningen i dag på forventet nutidsværdi",
+            "Today's decision on expected present value"
+        )
+    )];
+    if v.evpi < NO_VALUE_BELOW {
+        out.push(
+            lang.t(
+                "Mere viden ændrer ikke beslutningen: den samme beslutning er den bedste i alle trækkene (forventet værdi af fuld information: 0 kr.).",
+                "More knowledge would not change the decision: the same choice is best in every draw (expected value of perfect information: 0 kr.).",
+            )
+            .to_string(),
+        );
+        return out;
+    }
+    out.push(format!(
+        "{} {} {}",
+        lang.t(
+            "At kende alle usikre størrelser før beslutningen er op til",
+            "Knowing every uncertain input before deciding is worth up to"
+        ),
+        amount(v.evpi, lang),
+        lang.t(
+            "værd (forventet værdi af fuld information, EVPI).",
+            "(expected value of perfect information, EVPI)."
+        )
+    ));
+    if let Some(top) = v.evppi.first().filter(|e| e.value >= NO_VALUE_BELOW) {
+        out.push(match lang {
+            Lang::Da => format!(
+                "At kende {} før beslutningen er op til {} værd — sammenlign med hvad en evaluering koster.",
+                input(&top.input, &top.label, several, lang),
+                amount(top.value, lang)
+            ),
+            Lang::En => format!(
+                "Knowing {} before deciding is worth up to {} — compare with what an evaluation costs.",
+                input(&top.input, &top.label, several, lang),
+                amount(top.value, lang)
+            ),
+        });
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

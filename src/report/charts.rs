@@ -413,6 +413,115 @@ impl Chart for Histogram {
     }
 }
 
+/// The risk profile (S-curve): P(total PV ≥ amount) against the amount, with the interval's ends
+/// and zero marked.
+pub struct RiskProfile {
+    /// Title.
+    pub title: String,
+    /// `[amount, P(PV ≥ amount)]`, amounts increasing.
+    pub points: Vec<[f64; 2]>,
+    /// The central interval.
+    pub interval: [f64; 2],
+    /// Language of the number format.
+    pub lang: Lang,
+}
+
+impl Chart for RiskProfile {
+    fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<(), ReportError> {
+        let (x0, x1) = range(self.points.iter().map(|p| p[0]));
+        let lang = self.lang;
+        let mut c = xy_chart(area, &self.title, 50, x0..x1, 0.0..1.0)?;
+        c.configure_mesh()
+            .x_label_formatter(&|x| tkr(*x, lang))
+            .y_label_formatter(&|y| crate::present::format::pct(*y, 0, lang))
+            .draw()
+            .map_err(err)?;
+        // the part below zero red, above green
+        for (color, keep) in [(RED, false), (GREEN, true)] {
+            let part: Vec<(f64, f64)> = self
+                .points
+                .iter()
+                .filter(|p| (p[0] >= 0.0) == keep)
+                .map(|p| (p[0], p[1]))
+                .collect();
+            c.draw_series(LineSeries::new(part, color.stroke_width(3)))
+                .map_err(err)?;
+        }
+        for x in self.interval {
+            c.draw_series(std::iter::once(PathElement::new(
+                vec![(x, 0.0), (x, 1.0)],
+                GREY.stroke_width(2),
+            )))
+            .map_err(err)?;
+        }
+        if x0 < 0.0 && x1 > 0.0 {
+            c.draw_series(std::iter::once(PathElement::new(
+                vec![(0.0, 0.0), (0.0, 1.0)],
+                BLACK.stroke_width(2),
+            )))
+            .map_err(err)?;
+        }
+        Ok(())
+    }
+}
+
+/// What drives the uncertainty: per input its share of the variance alone (dark) and with its
+/// interactions (light), the largest first.
+pub struct Drivers {
+    /// Title.
+    pub title: String,
+    /// Label, first-order index, total index.
+    pub bars: Vec<(String, f64, f64)>,
+    /// Language of the number format.
+    pub lang: Lang,
+}
+
+impl Chart for Drivers {
+    fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<(), ReportError> {
+        let n = self.bars.len().max(1);
+        let labels: Vec<String> = self.bars.iter().map(|b| b.0.clone()).collect();
+        let lang = self.lang;
+        let mut c = ChartBuilder::on(area)
+            .caption(&self.title, ("sans-serif", 18))
+            .margin(12)
+            .x_label_area_size(32)
+            .y_label_area_size(260)
+            .build_cartesian_2d(0.0..1.0, (0..n - 1).into_segmented())
+            .map_err(err)?;
+        c.configure_mesh()
+            .light_line_style(WHITE)
+            .disable_y_mesh()
+            .y_labels(n)
+            .y_label_formatter(&|y| match y {
+                SegmentValue::CenterOf(i) if *i < n => labels
+                    .get(n - 1 - *i)
+                    .map(|l| l.chars().take(38).collect())
+                    .unwrap_or_default(),
+                _ => String::new(),
+            })
+            .x_label_formatter(&|x| crate::present::format::pct(*x, 0, lang))
+            .draw()
+            .map_err(err)?;
+        for (alpha, pick) in [(0.35, 2usize), (0.9, 1)] {
+            c.draw_series(self.bars.iter().enumerate().map(|(i, b)| {
+                let y = n - 1 - i;
+                let v = if pick == 1 { b.1 } else { b.2 };
+                let mut r = Rectangle::new(
+                    [
+                        (0.0, SegmentValue::Exact(y)),
+                        (v, SegmentValue::Exact(y + 1)),
+                    ],
+                    BLUE.mix(alpha).filled(),
+                );
+                r.set_margin(5, 5, 0, 0);
+                r
+            }))
+            .map_err(err)?;
+        }
+        Ok(())
+    }
+}
+
 /// Shares of draws per break-even year.
 pub struct YearBars {
     /// Title.
@@ -566,6 +675,50 @@ pub fn histogram(m: &crate::analysis::mc::McResult, lang: Lang) -> Histogram {
             .map_or([0.0, 0.0], |p| p.interval),
         lang,
     }
+}
+
+/// The risk profile of the total present value, from the Monte Carlo's `cdf`.
+pub fn risk_profile(m: &crate::analysis::mc::McResult, lang: Lang) -> RiskProfile {
+    let p = m.pv.get(crate::model::TOTAL);
+    RiskProfile {
+        title: format!(
+            "{} — {}",
+            lang.t(
+                "Sandsynlighed for mindst … kr. i alt (grå: interval)",
+                "Chance of at least … kr. in total (grey: interval)"
+            ),
+            m.id
+        ),
+        points: p.map_or_else(Vec::new, |p| {
+            p.cdf.iter().map(|[a, q]| [*a, 1.0 - q]).collect()
+        }),
+        interval: p.map_or([0.0, 0.0], |p| p.interval),
+        lang,
+    }
+}
+
+/// What drives the uncertainty of the total present value (the largest twelve inputs).
+pub fn drivers(m: &crate::analysis::mc::McResult, lang: Lang) -> Option<Drivers> {
+    let list = m.sensitivity.as_ref()?.get(crate::model::TOTAL)?;
+    Some(Drivers {
+        title: format!(
+            "{} — {}",
+            lang.t(
+                "Hvad driver usikkerheden (mørk: alene, lys: med samspil)",
+                "What drives the uncertainty (dark: alone, light: with interactions)"
+            ),
+            m.id
+        ),
+        bars: list
+            .iter()
+            .take(12)
+            .map(|i| {
+                let label = crate::present::words::input_short(&i.input, &i.label, lang);
+                (label, i.first_order, i.total)
+            })
+            .collect(),
+        lang,
+    })
 }
 
 /// The interventions' intervals of the total present value, one row each.

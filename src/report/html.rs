@@ -104,12 +104,21 @@ pub fn figures(s: &Summary, lang: Lang, dir: &Path) -> Result<Vec<(String, Strin
                 &charts::tornado(t, lang),
             )?;
         }
+        if let Some(d) = mc.and_then(|m| charts::drivers(m, lang)) {
+            fig(&mut out, dir, format!("drivers_{id}"), &d)?;
+        }
         if let Some(m) = mc {
             fig(
                 &mut out,
                 dir,
                 format!("histogram_{id}"),
                 &charts::histogram(m, lang),
+            )?;
+            fig(
+                &mut out,
+                dir,
+                format!("risk_{id}"),
+                &charts::risk_profile(m, lang),
             )?;
             if m.break_even_distribution.iter().any(|(_, s)| *s > 0.0) {
                 fig(
@@ -240,6 +249,9 @@ pub fn page(sc: &Scenario, s: &Summary, opt: &Options, figs: &[(String, String)]
             );
             h += &figure(figs, "overlap");
             h += &view::mc::ranking(cmp, TOTAL, lang).to_titled_html(lang);
+            if let Some(v) = &cmp.value_of_information {
+                h += &value_html(v, lang);
+            }
             if view::decision::shows_pairs(cmp) {
                 h += &view::mc::pairs(cmp, lang).to_html(lang);
             } else {
@@ -346,17 +358,44 @@ pub fn page(sc: &Scenario, s: &Summary, opt: &Options, figs: &[(String, String)]
             )
         );
         h += &figure(figs, &format!("tornado_{id}"));
+        if let Some(m) = s.mc.get(i)
+            && m.sensitivity.is_some()
+        {
+            h += &format!(
+                "<p>{}</p>\n",
+                esc(l(
+                    "Tornadoen flytter én størrelse ad gangen ±20 %. Søjlerne herunder viser i stedet, hvor stor en del af usikkerheden i Monte Carlo-beregningen hver usikker størrelse står for — alene og sammen med de andre (Sobol-indeks, beregnet eksakt af fordelingerne).",
+                    "The tornado moves one input at a time by ±20%. The bars below show instead how much of the Monte Carlo uncertainty each uncertain input causes — alone and together with the others (Sobol indices, computed exactly from the distributions)."
+                ))
+            );
+            h += &figure(figs, &format!("drivers_{id}"));
+            if let Some(t) = view::mc::sensitivity(m, TOTAL, lang) {
+                h += &t.to_titled_html(lang);
+            }
+        }
         if let Some(m) = s.mc.get(i) {
             h += &format!(
                 "<h3>{}</h3>\n",
                 l("Usikkerhed (Monte Carlo)", "Uncertainty (Monte Carlo)")
             );
             h += &figure(figs, &format!("histogram_{id}"));
+            h += &figure(figs, &format!("risk_{id}"));
+            if let Some(p) = m.pv.get(TOTAL) {
+                let zero = crate::analysis::mc::AtLeast {
+                    amount: 0.0,
+                    p: p.p_positive,
+                };
+                let a = m.at_least.as_ref().unwrap_or(&zero);
+                h += &format!("<p>{}</p>\n", esc(&words::at_least(a, lang)));
+            }
             h += &view::mc::summary(m, lang)
                 .titled(l("Tusinde kr.", "Thousand kr."))
                 .to_html(lang);
             for line in view::mc::split_incentives(m, 0.01, 0, lang) {
                 h += &format!("<p class=\"warn\">{}.</p>\n", esc(&line));
+            }
+            if let Some(v) = &m.value_of_information {
+                h += &value_html(v, lang);
             }
             if shows(Purpose::Budget)
                 && s.comparison.is_none()
@@ -382,6 +421,18 @@ pub fn page(sc: &Scenario, s: &Summary, opt: &Options, figs: &[(String, String)]
     }
     h += &assumptions(sc, s, lang);
     h += "</body></html>\n";
+    h
+}
+
+/// The value of information: its sentences, and its table when knowing more is worth anything.
+fn value_html(v: &crate::analysis::mc::ValueOfInformation, lang: Lang) -> String {
+    let mut h = String::new();
+    for line in words::value_of_information(v, lang) {
+        h += &format!("<p>{}</p>\n", esc(&line));
+    }
+    if v.evpi >= words::NO_VALUE_BELOW {
+        h += &view::mc::value_of_information(v, lang).to_titled_html(lang);
+    }
     h
 }
 

@@ -40,6 +40,8 @@ pub struct Options {
     pub seed: u64,
     /// Replace a folder not written by soem.
     pub force: bool,
+    /// The amount of the risk profile's sentence (`None`: 0, the chance of a gain).
+    pub at_least: Option<f64>,
 }
 
 /// The default folder: `reports/<scenario file stem>`.

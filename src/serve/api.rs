@@ -536,12 +536,14 @@ pub fn make_report(
         draws: draws.unwrap_or(sc.monte_carlo.draws),
         seed: seed.unwrap_or(sc.monte_carlo.seed),
         force: false,
+        at_least: None,
     };
     std::fs::create_dir_all(app.reports.as_path())?;
     let lock = crate::report::prepare(&opt)?;
     let quiet = crate::cli::progress::Terminal::silent();
-    let summary =
-        crate::analysis::decision::analyse(sc, &app.kb, purpose, opt.draws, opt.seed, &quiet)?;
+    let summary = crate::analysis::decision::analyse(
+        sc, &app.kb, purpose, opt.draws, opt.seed, None, &quiet,
+    )?;
     crate::report::write(sc, &summary, &opt, &lock, &quiet)?;
     let zip = zip_dir(dir)?;
     std::fs::write(dir.join("rapport.zip"), &zip)?;

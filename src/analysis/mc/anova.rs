@@ -234,7 +234,12 @@ pub fn sobol(p: &InterventionPlan, k: usize) -> Vec<SobolIndex> {
         .map(|(i, f)| {
             let share = |sel: &dyn Fn(&Vec<usize>) -> bool| -> f64 {
                 if v > 0.0 {
-                    parts.iter().filter(|(t, _)| sel(t)).map(|(_, x)| x).sum::<f64>() / v
+                    parts
+                        .iter()
+                        .filter(|(t, _)| sel(t))
+                        .map(|(_, x)| x)
+                        .sum::<f64>()
+                        / v
                 } else {
                     0.0
                 }
@@ -247,7 +252,11 @@ pub fn sobol(p: &InterventionPlan, k: usize) -> Vec<SobolIndex> {
             }
         })
         .collect();
-    out.sort_by(|a, b| b.total.total_cmp(&a.total).then_with(|| a.input.cmp(&b.input)));
+    out.sort_by(|a, b| {
+        b.total
+            .total_cmp(&a.total)
+            .then_with(|| a.input.cmp(&b.input))
+    });
     out
 }
 
@@ -264,7 +273,12 @@ pub fn variance(p: &InterventionPlan, k: usize) -> f64 {
 /// Sampling estimates of the first-order and total indices of `f` (both Jansen's, 1999)
 /// over independent `factors`, from `n` pairs of draws: the check of [`sobol`].
 #[cfg(test)]
-pub fn sampled(f: &dyn Fn(&[f64]) -> f64, factors: &[Factor], n: usize, seed: u64) -> Vec<[f64; 2]> {
+pub fn sampled(
+    f: &dyn Fn(&[f64]) -> f64,
+    factors: &[Factor],
+    n: usize,
+    seed: u64,
+) -> Vec<[f64; 2]> {
     use rand::{RngExt, SeedableRng};
     let mut g = rand::rngs::Xoshiro256PlusPlus::seed_from_u64(seed);
     let d = factors.len();

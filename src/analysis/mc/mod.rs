@@ -17,8 +17,8 @@ pub mod years;
 
 pub use anova::SobolIndex;
 pub use result::*;
-pub use voi::{Evppi, Method, ValueOfInformation};
 use summary::*;
+pub use voi::{Evppi, Method, ValueOfInformation};
 
 use crate::error::AnalysisError;
 use crate::model::Keyed;

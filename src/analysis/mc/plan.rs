@@ -226,20 +226,14 @@ impl InterventionPlan {
                 )
             }
         };
-        let success = unc
-            .success_rate
-            .as_ref()
-            .map(|d| {
-                let name = (format!("{}.success_rate", iv.id), String::new());
-                input(slots, evidence("success_rate", d), d, name)
-            });
-        let costs = unc
-            .costs
-            .as_ref()
-            .map(|d| {
-                let name = (format!("{}.costs", iv.id), String::new());
-                input(slots, evidence("costs", d), d, name)
-            });
+        let success = unc.success_rate.as_ref().map(|d| {
+            let name = (format!("{}.success_rate", iv.id), String::new());
+            input(slots, evidence("success_rate", d), d, name)
+        });
+        let costs = unc.costs.as_ref().map(|d| {
+            let name = (format!("{}.costs", iv.id), String::new());
+            input(slots, evidence("costs", d), d, name)
+        });
         // columns: items grouped by their (consequence slot, price slot)
         let mut keys_of_columns: Vec<(Option<usize>, Option<usize>)> = Vec::new();
         let mut columns: Vec<Column> = Vec::new();
@@ -260,12 +254,16 @@ impl InterventionPlan {
             // single price factor `<id>.prices`
             let named = |what: &str, per: FactorScope| -> (String, String) {
                 match per {
-                    FactorScope::Item => (format!("{}.{what}.{}", iv.id, item.id), item.name.clone()),
+                    FactorScope::Item => {
+                        (format!("{}.{what}.{}", iv.id, item.id), item.name.clone())
+                    }
                     FactorScope::Area => (
                         format!("{}.{what}.area:{}", iv.id, item.area),
                         item.area.clone(),
                     ),
-                    FactorScope::All if what == "prices" => (format!("{}.prices", iv.id), String::new()),
+                    FactorScope::All if what == "prices" => {
+                        (format!("{}.prices", iv.id), String::new())
+                    }
                     FactorScope::All => (format!("{}.{what}.all", iv.id), String::new()),
                 }
             };

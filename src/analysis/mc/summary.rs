@@ -294,12 +294,9 @@ pub(super) fn summarise(
         required_success_rate,
         by_year: (d.year_row > 0).then(|| by_year(d, ranges, plan, j)),
         histogram,
-        sensitivity: opt.sensitivity.then(|| {
-            keyed(
-                &p.keys,
-                per_key(&p.keys, |k| super::anova::sobol(p, k)),
-            )
-        }),
+        sensitivity: opt
+            .sensitivity
+            .then(|| keyed(&p.keys, per_key(&p.keys, |k| super::anova::sobol(p, k)))),
         value_of_information: (opt.sensitivity && own_decision).then(|| {
             let key = opt.decision_key.as_deref().unwrap_or(crate::model::TOTAL);
             let k = p.keys.iter().position(|x| x == key).unwrap_or(0);

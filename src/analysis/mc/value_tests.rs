@@ -150,7 +150,11 @@ fn a_product_of_independent_inputs_from_the_moments_by_hand() {
     let exact = sobol(&p.ivs[0], 0);
     for (fi, e) in f.iter().zip(&est) {
         let ex = exact.iter().find(|i| i.input == fi.name).unwrap();
-        assert!((e[0] - ex.first_order).abs() < 0.02, "{}: {e:?} {ex:?}", fi.name);
+        assert!(
+            (e[0] - ex.first_order).abs() < 0.02,
+            "{}: {e:?} {ex:?}",
+            fi.name
+        );
         assert!((e[1] - ex.total).abs() < 0.02, "{}: {e:?} {ex:?}", fi.name);
     }
 }
@@ -175,8 +179,12 @@ fn the_expansion_is_the_engines_pv_on_every_shipped_scenario() {
             for k in 0..ip.keys.len() {
                 let ml = Multilinear::new(ip, &f, k);
                 for i in 0..BLOCK {
-                    let vals: Vec<f64> = f.iter().map(|f| f.value(ub[i * slots + f.slot])).collect();
-                    let (a, b) = (pv(ip, &x[i * ip.width..(i + 1) * ip.width], k), ml.eval(&vals));
+                    let vals: Vec<f64> =
+                        f.iter().map(|f| f.value(ub[i * slots + f.slot])).collect();
+                    let (a, b) = (
+                        pv(ip, &x[i * ip.width..(i + 1) * ip.width], k),
+                        ml.eval(&vals),
+                    );
                     assert!(
                         (a - b).abs() <= 1e-9 * (1.0 + a.abs()),
                         "{name} {} key {k} draw {i}: {a} vs {b}",
@@ -231,9 +239,17 @@ fn evpi_of_a_pv_affine_in_a_uniform_success_rate_in_closed_form() {
         let v = r.value_of_information.unwrap();
         assert_eq!(v.choice, choice);
         assert_eq!(v.evpi_method, Method::Exact);
-        assert!((v.evpi - want).abs() < 0.01, "{range}: {} vs {want}", v.evpi);
+        assert!(
+            (v.evpi - want).abs() < 0.01,
+            "{range}: {} vs {want}",
+            v.evpi
+        );
         // the only uncertain input: knowing it is knowing everything
-        let s = v.evppi.iter().find(|e| e.input == "a.success_rate").unwrap();
+        let s = v
+            .evppi
+            .iter()
+            .find(|e| e.input == "a.success_rate")
+            .unwrap();
         assert_eq!(s.value, v.evpi);
     }
 }
@@ -253,7 +269,11 @@ fn a_group_from_the_draws_agrees_with_direct_sampling_and_keeps_the_order() {
     ));
     let r = run1(&sc, &opt(200_000));
     let v = r.value_of_information.as_ref().unwrap();
-    let g = v.evppi.iter().find(|e| e.input == "a.consequences").unwrap();
+    let g = v
+        .evppi
+        .iter()
+        .find(|e| e.input == "a.consequences")
+        .unwrap();
     assert_eq!(g.method, Method::Draws);
     assert_eq!(g.inputs, ["a.consequences.x", "a.consequences.y"]);
     // direct: E[max(f(X_x, X_y, μ_s, μ_c), 0)] − max(E PV, 0) with our own sampling

@@ -334,10 +334,9 @@ pub fn value_of_information(
                 && let Some((v, se)) = it.next()
             {
                 // a group is worth at least each of its inputs
-                let parts = sampled
-                    .iter()
-                    .find(|(g, _)| *g == i)
-                    .map_or(0.0, |(_, s)| s.iter().map(|s| single(*s)).fold(0.0, f64::max));
+                let parts = sampled.iter().find(|(g, _)| *g == i).map_or(0.0, |(_, s)| {
+                    s.iter().map(|s| single(*s)).fold(0.0, f64::max)
+                });
                 e.value = v.max(parts);
                 e.se = Some(se);
             }

@@ -157,6 +157,89 @@ pub fn tables(s: &Summary, lang: Lang) -> Vec<Table> {
         }
     }
     out.push(t);
+    // the risk profile of the total: P(PV ≥ amount) at each of the profile's amounts
+    let mut t = Table::new(
+        "risk_profile",
+        columns(&[
+            (l("Indsats", "Intervention"), Kind::Text),
+            (l("Mindst (kr.)", "At least (kr.)"), Kind::Kroner),
+            (l("Sandsynlighed", "Chance"), Kind::Share(1)),
+        ]),
+    );
+    for m in &s.mc {
+        for [amount, p] in m.pv.get(TOTAL).map_or(&[][..], |p| &p.cdf[..]) {
+            t.push(vec![
+                Cell::text(&m.id),
+                Cell::Num(*amount),
+                Cell::Num(1.0 - p),
+            ]);
+        }
+    }
+    out.push(t);
+    // what drives the uncertainty, per key
+    let mut t = Table::new(
+        "sensitivity",
+        columns(&[
+            (l("Indsats", "Intervention"), Kind::Text),
+            (l("Aktør", "Actor"), Kind::Text),
+            (l("Usikker størrelse", "Uncertain input"), Kind::Text),
+            (l("Alene", "Alone"), Kind::Share(1)),
+            (l("Med samspil", "With interactions"), Kind::Share(1)),
+        ]),
+    );
+    for m in &s.mc {
+        for (k, list) in m.sensitivity.iter().flat_map(|x| &x.0) {
+            for i in list {
+                t.push(vec![
+                    Cell::text(&m.id),
+                    Cell::Text(words::actor(k, lang)),
+                    Cell::text(&i.input),
+                    Cell::Num(i.first_order),
+                    Cell::Num(i.total),
+                ]);
+            }
+        }
+    }
+    out.push(t);
+    // what knowing more is worth: the comparison's decision, or each intervention's own
+    let mut t = Table::new(
+        "value_of_information",
+        columns(&[
+            (l("Beslutning mellem", "Decision between"), Kind::Text),
+            (l("At kende", "Knowing"), Kind::Text),
+            (l("Værdi (kr.)", "Value (kr.)"), Kind::Kroner),
+            (
+                l("Standardfejl (kr.)", "Standard error (kr.)"),
+                Kind::Kroner,
+            ),
+        ]),
+    );
+    let vois: Vec<&crate::analysis::mc::ValueOfInformation> = match &s.comparison {
+        Some(c) => c.value_of_information.iter().collect(),
+        None => {
+            s.mc.iter()
+                .filter_map(|m| m.value_of_information.as_ref())
+                .collect()
+        }
+    };
+    for v in vois {
+        let options = v.options.join(", ");
+        t.push(vec![
+            Cell::text(&options),
+            Cell::text("evpi"),
+            Cell::Num(v.evpi),
+            Cell::opt(v.evpi_se),
+        ]);
+        for e in &v.evppi {
+            t.push(vec![
+                Cell::text(&options),
+                Cell::text(&e.input),
+                Cell::Num(e.value),
+                Cell::opt(e.se),
+            ]);
+        }
+    }
+    out.push(t);
     // budget years: the portfolio, or the single intervention
     let years = match &s.comparison {
         Some(c) => Some(&c.portfolio.by_year),
@@ -632,6 +715,7 @@ mod tests {
             Purpose::All,
             2_000,
             1,
+            None,
             &crate::observer::Quiet,
         )
         .expect("analyses");

@@ -2,7 +2,9 @@
 //! split-incentive and required-rate sentences, the pairs' overlap, the portfolio minimum and the
 //! budget years; and both in long form for CSV.
 
-use crate::analysis::mc::{BudgetYear, Comparison, McResult, PairResult, Portfolio};
+use crate::analysis::mc::{
+    BudgetYear, Comparison, McResult, Method, PairResult, Portfolio, ValueOfInformation,
+};
 use crate::present::format::{Lang, dec, kr, pct, tkr, year};
 use crate::present::table::{Cell, Column, Kind, Table};
 use crate::present::words;
@@ -60,6 +62,128 @@ pub fn summary(r: &McResult, lang: Lang) -> Table {
 
 fn interval_thousands(i: [f64; 2], lang: Lang) -> String {
     format!("{} – {}", tkr(i[0], lang), tkr(i[1], lang))
+}
+
+/// Inputs shown in the tables of what drives the uncertainty and what knowing more is worth;
+/// the rest are counted in a last line (every one is in the JSON and CSV).
+pub const TOP_INPUTS: usize = 10;
+
+/// What drives the uncertainty of `key`'s PV: each input's share of the variance alone and with
+/// its interactions (Sobol indices), the largest first; `None` without `--sensitivity`.
+pub fn sensitivity(r: &McResult, key: &str, lang: Lang) -> Option<Table> {
+    let list = r.sensitivity.as_ref()?.get(key)?;
+    let mut t = Table::new(
+        "sensitivity",
+        vec![
+            Column::new(lang.t("Usikker størrelse", "Uncertain input"), Kind::Text),
+            Column::new(lang.t("Alene", "Alone"), Kind::Share(1)),
+            Column::new(lang.t("Med samspil", "With interactions"), Kind::Share(1)),
+        ],
+    )
+    .titled(format!(
+        "{} — {} ({})",
+        lang.t("Hvad driver usikkerheden", "What drives the uncertainty"),
+        r.id,
+        lang.t(
+            "andel af variansen i nutidsværdien",
+            "share of the variance of the present value"
+        )
+    ));
+    for i in list.iter().take(TOP_INPUTS) {
+        t.push(vec![
+            Cell::Text(capitalised(&words::input(&i.input, &i.label, false, lang))),
+            Cell::Num(i.first_order),
+            Cell::Num(i.total),
+        ]);
+    }
+    if list.len() > TOP_INPUTS {
+        let rest = &list[TOP_INPUTS..];
+        t.push(vec![
+            Cell::Text(format!(
+                "{} {} {}",
+                rest.len(),
+                lang.t("andre, hver højst", "others, each at most"),
+                pct(rest[0].total, 1, lang)
+            )),
+            Cell::Empty,
+            Cell::Empty,
+        ]);
+    }
+    Some(t)
+}
+
+/// What knowing more is worth: per input and group, kroner, the most valuable first.
+pub fn value_of_information(v: &ValueOfInformation, lang: Lang) -> Table {
+    let several = v.options.len() > 1;
+    let mut t = Table::new(
+        "value_of_information",
+        vec![
+            Column::new(lang.t("At kende", "Knowing"), Kind::Text),
+            Column::new(lang.t("Værdi (kr.)", "Value (kr.)"), Kind::Kroner),
+            Column::new(lang.t("Beregnet", "Computed"), Kind::Text),
+        ],
+    )
+    .titled(lang.t(
+        "Værdien af mere viden før beslutningen (forventet værdi af information)",
+        "The value of knowing more before deciding (expected value of information)",
+    ));
+    let how = |m: Method, se: Option<f64>| match (m, se) {
+        (Method::Exact, _) => lang.t("eksakt", "exactly").to_string(),
+        (Method::Draws, Some(se)) => format!(
+            "{} ± {}",
+            lang.t("af trækkene", "from the draws"),
+            kr(se, lang)
+        ),
+        (Method::Draws, None) => lang.t("af trækkene", "from the draws").to_string(),
+    };
+    t.push(vec![
+        Cell::Text(
+            lang.t(
+                "Alle usikre størrelser (EVPI)",
+                "Every uncertain input (EVPI)",
+            )
+            .to_string(),
+        ),
+        Cell::Num(v.evpi),
+        Cell::Text(how(v.evpi_method, v.evpi_se)),
+    ]);
+    // the valuable ones (sorted, most valuable first); the rest counted in one line
+    let shown = v
+        .evppi
+        .iter()
+        .take(TOP_INPUTS)
+        .take_while(|e| e.value >= words::NO_VALUE_BELOW)
+        .count();
+    for e in &v.evppi[..shown] {
+        t.push(vec![
+            Cell::Text(capitalised(&words::input(
+                &e.input, &e.label, several, lang,
+            ))),
+            Cell::Num(e.value),
+            Cell::Text(how(e.method, e.se)),
+        ]);
+    }
+    if let Some(top) = v.evppi.get(shown) {
+        let rest = v.evppi.len() - shown;
+        let text = if top.value < words::NO_VALUE_BELOW {
+            format!("{rest} {}", lang.t("andre: 0 kr.", "others: 0 kr."))
+        } else {
+            format!(
+                "{rest} {} {}",
+                lang.t("andre, hver højst", "others, each at most"),
+                kr(top.value, lang)
+            )
+        };
+        t.push(vec![Cell::Text(text), Cell::Empty, Cell::Empty]);
+    }
+    t
+}
+
+/// `s` with a capital first letter (an input's words at the start of a row).
+pub fn capitalised(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map_or(String::new(), |f| f.to_uppercase().chain(c).collect())
 }
 
 /// The split-incentive sentences: each actor that loses while the total gains with a
@@ -291,6 +415,35 @@ pub fn long(results: &[McResult]) -> Table {
                     Cell::text(name),
                     Cell::opt(v),
                 ]);
+            }
+        }
+        let mut push = |key: &str, name: String, v: f64| {
+            t.push(vec![
+                Cell::text(&r.id),
+                Cell::text(key),
+                Cell::Text(name),
+                Cell::Num(v),
+            ]);
+        };
+        // the risk profile: the amount at each probability ("cdf_0.005": P(PV ≤ value) = 0.5 %)
+        for (k, s) in &r.pv.0 {
+            for [amount, p] in &s.cdf {
+                push(k, format!("cdf_{p:.3}"), *amount);
+            }
+        }
+        if let Some(a) = &r.at_least {
+            push(crate::model::TOTAL, format!("p_at_least_{}", a.amount), a.p);
+        }
+        for (k, list) in r.sensitivity.iter().flat_map(|s| &s.0) {
+            for i in list {
+                push(k, format!("first_order:{}", i.input), i.first_order);
+                push(k, format!("total_order:{}", i.input), i.total);
+            }
+        }
+        if let Some(v) = &r.value_of_information {
+            push(&v.key, "evpi".into(), v.evpi);
+            for e in &v.evppi {
+                push(&v.key, format!("evppi:{}", e.input), e.value);
             }
         }
     }
