@@ -47,6 +47,21 @@ fn report_writes_a_complete_folder() {
         !html.contains("http://") || html.contains("xmlns"),
         "no network references"
     );
+    // the risk profile, what drives the uncertainty and what knowing more is worth (issue 18)
+    assert!(html.contains("Sandsynlighed for mindst") && html.contains("P(nettogevinst ≥ 0 kr.)"));
+    assert!(html.contains("Hvad driver usikkerheden") && html.contains("Beslutningen i dag"));
+    for chart in ["risk_cti", "drivers_cti"] {
+        assert!(out.join(format!("charts/{chart}.png")).is_file(), "{chart}");
+    }
+    let sens = std::fs::read_to_string(out.join("tables/sensitivity.csv")).expect("csv");
+    assert!(sens.contains("cti.success_rate"), "{sens}");
+    assert!(out.join("tables/value_of_information.csv").is_file());
+    let risk = std::fs::read_to_string(out.join("tables/risk_profile.csv")).expect("csv");
+    assert_eq!(
+        risk.lines().count(),
+        1 + 101,
+        "a header and the profile's 101 points"
+    );
     let png = std::fs::read(out.join("charts/tornado_cti.png")).expect("png");
     assert_eq!(&png[1..4], b"PNG");
     assert!(

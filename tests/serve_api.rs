@@ -152,8 +152,10 @@ async fn every_command_answers_the_command_lines_json_for_every_shipped_scenario
                 "mc",
                 vec![("draws", "2000"), ("seed", "7"), ("by_year", "true")],
             ));
+            runs.push(("mc", vec![("draws", "2000"), ("sensitivity", "true")]));
             if sc.interventions.len() > 1 {
                 runs.push(("compare", vec![("draws", "2000")]));
+                runs.push(("compare", vec![("draws", "2000"), ("sensitivity", "true")]));
             }
         }
         for (cmd, flags) in runs {
@@ -690,6 +692,17 @@ async fn every_results_tab_renders_for_every_shipped_scenario() {
                 "{name} {tab}"
             );
             assert!(!html.contains("class=\"error\""), "{name} {tab}: {html}");
+            // the Monte Carlo tab: the risk profile, what drives the uncertainty, what knowing
+            // more is worth (issue 18)
+            if tab == "mc" && html.contains("data-testid=\"mc-interval\" data-low") {
+                assert!(html.contains("data-testid=\"at-least\""), "{name}");
+                assert!(html.contains("Hvad driver usikkerheden"), "{name}");
+                assert!(
+                    html.contains("data-testid=\"value-of-information\""),
+                    "{name}"
+                );
+                assert!(html.contains("Beslutningen i dag"), "{name}");
+            }
         }
         let page = call(&app, get(&format!("/edit/{name}"))).await;
         assert_eq!(page.status, StatusCode::OK, "{name}");

@@ -79,6 +79,23 @@ fn monte_carlo_commands_on_every_scenario() {
             &format!("compare__{s}"),
             &["compare", &file, "--draws", DRAWS],
         );
+        // what drives the uncertainty and what knowing more is worth (issue 18)
+        four_views(
+            &format!("mc_sensitivity__{s}"),
+            &[
+                "mc",
+                &file,
+                "--draws",
+                DRAWS,
+                "--sensitivity",
+                "--at-least",
+                "0",
+            ],
+        );
+        four_views(
+            &format!("compare_sensitivity__{s}"),
+            &["compare", &file, "--draws", DRAWS, "--sensitivity"],
+        );
     }
 }
 

@@ -98,12 +98,13 @@ fn compare_text(sc: &Scenario, c: &Comparison, lang: Lang) -> String {
 
 /// The value of information: its sentences, then its table.
 fn value_text(v: &crate::analysis::mc::ValueOfInformation, lang: Lang) -> String {
+    let (lines, table) = view::value_parts(v, lang);
     let mut out = String::from("\n");
-    for line in words::value_of_information(v, lang) {
+    for line in lines {
         out += &format!("{line}\n");
     }
-    if v.evpi >= words::NO_VALUE_BELOW {
-        out += &super::titled_text(&view::value_of_information(v, lang), lang);
+    if let Some(t) = table {
+        out += &super::titled_text(&t, lang);
     }
     out
 }

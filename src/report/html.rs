@@ -250,7 +250,7 @@ pub fn page(sc: &Scenario, s: &Summary, opt: &Options, figs: &[(String, String)]
             h += &figure(figs, "overlap");
             h += &view::mc::ranking(cmp, TOTAL, lang).to_titled_html(lang);
             if let Some(v) = &cmp.value_of_information {
-                h += &value_html(v, lang);
+                h += &view::mc::value_html(v, lang);
             }
             if view::decision::shows_pairs(cmp) {
                 h += &view::mc::pairs(cmp, lang).to_html(lang);
@@ -395,7 +395,7 @@ pub fn page(sc: &Scenario, s: &Summary, opt: &Options, figs: &[(String, String)]
                 h += &format!("<p class=\"warn\">{}.</p>\n", esc(&line));
             }
             if let Some(v) = &m.value_of_information {
-                h += &value_html(v, lang);
+                h += &view::mc::value_html(v, lang);
             }
             if shows(Purpose::Budget)
                 && s.comparison.is_none()
@@ -421,18 +421,6 @@ pub fn page(sc: &Scenario, s: &Summary, opt: &Options, figs: &[(String, String)]
     }
     h += &assumptions(sc, s, lang);
     h += "</body></html>\n";
-    h
-}
-
-/// The value of information: its sentences, and its table when knowing more is worth anything.
-fn value_html(v: &crate::analysis::mc::ValueOfInformation, lang: Lang) -> String {
-    let mut h = String::new();
-    for line in words::value_of_information(v, lang) {
-        h += &format!("<p>{}</p>\n", esc(&line));
-    }
-    if v.evpi >= words::NO_VALUE_BELOW {
-        h += &view::mc::value_of_information(v, lang).to_titled_html(lang);
-    }
     h
 }
 

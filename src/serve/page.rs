@@ -2160,10 +2160,15 @@ fn results_html(
     let alone = sc.interventions.len() > view::decision::DETAILED_UP_TO;
     let (mc_sc, mc_at) = if alone { (&one, 0) } else { (sc, iv) };
     let mc = has_uncertainty(mc_sc).then(|| {
+        // what drives the uncertainty and what knowing more is worth: on the tab that shows it
+        let opt = crate::analysis::mc::Options {
+            sensitivity: tab == "mc",
+            ..live_options(mc_sc)
+        };
         crate::analysis::mc::run(
             mc_sc,
             &app.kb.hash,
-            &live_options(mc_sc),
+            &opt,
             &crate::cli::progress::Terminal::silent(),
         )
     });
@@ -2304,6 +2309,31 @@ fn results_html(
                     let _ = write!(h, "<h4>{}</h4>", esc(&view::mc::heading(r, period, lang)));
                     h += &view::mc::summary(r, lang).to_html(lang);
                     h += &figure(charts::svg(&charts::histogram(r, lang)));
+                    h += &figure(charts::svg(&charts::risk_profile(r, lang)));
+                    if let Some(p) = r.pv.get(TOTAL) {
+                        let zero = crate::analysis::mc::AtLeast {
+                            amount: 0.0,
+                            p: p.p_positive,
+                        };
+                        let _ = write!(
+                            h,
+                            "<p data-testid=\"at-least\">{}</p>",
+                            esc(&words::at_least(&zero, lang))
+                        );
+                    }
+                    if let Some(d) = charts::drivers(r, lang) {
+                        h += &figure(charts::svg(&d));
+                    }
+                    if let Some(t) = view::mc::sensitivity(r, TOTAL, lang) {
+                        h += &t.to_titled_html(lang);
+                    }
+                    if let Some(v) = &r.value_of_information {
+                        let _ = write!(
+                            h,
+                            "<div data-testid=\"value-of-information\">{}</div>",
+                            view::mc::value_html(v, lang)
+                        );
+                    }
                     for line in view::mc::split_incentives(r, 0.01, 0, lang) {
                         let _ = write!(h, "<p>{}</p>", esc(&line));
                     }
@@ -2412,10 +2442,14 @@ fn results_html(
                     )
                 );
             } else {
+                let opt = crate::analysis::mc::Options {
+                    sensitivity: true,
+                    ..live_options(sc)
+                };
                 match crate::analysis::mc::compare(
                     sc,
                     &app.kb.hash,
-                    &live_options(sc),
+                    &opt,
                     &crate::cli::progress::Terminal::silent(),
                 ) {
                     Ok(cmp) => {
@@ -2445,6 +2479,13 @@ fn results_html(
                             "<p data-testid=\"portfolio\">{}</p>",
                             esc(&view::mc::portfolio(&cmp.portfolio, lang))
                         );
+                        if let Some(v) = &cmp.value_of_information {
+                            let _ = write!(
+                                h,
+                                "<div data-testid=\"value-of-information\">{}</div>",
+                                view::mc::value_html(v, lang)
+                            );
+                        }
                     }
                     Err(e) => {
                         let _ = write!(h, "<p class=\"error\">{}</p>", esc(&e.to_string()));

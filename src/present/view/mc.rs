@@ -112,6 +112,29 @@ pub fn sensitivity(r: &McResult, key: &str, lang: Lang) -> Option<Table> {
     Some(t)
 }
 
+/// The value of information as every front end shows it: its sentences, then its table when
+/// knowing more is worth anything.
+pub fn value_parts(v: &ValueOfInformation, lang: Lang) -> (Vec<String>, Option<Table>) {
+    (
+        words::value_of_information(v, lang),
+        (v.evpi >= words::NO_VALUE_BELOW).then(|| value_of_information(v, lang)),
+    )
+}
+
+/// [`value_parts`] as HTML: a paragraph per sentence, then the table (the report's and the
+/// workbench's).
+pub fn value_html(v: &ValueOfInformation, lang: Lang) -> String {
+    let (lines, table) = value_parts(v, lang);
+    let mut h = String::new();
+    for line in lines {
+        h += &format!("<p>{}</p>\n", crate::present::table::esc(&line));
+    }
+    if let Some(t) = table {
+        h += &t.to_titled_html(lang);
+    }
+    h
+}
+
 /// What knowing more is worth: per input and group, kroner, the most valuable first.
 pub fn value_of_information(v: &ValueOfInformation, lang: Lang) -> Table {
     let several = v.options.len() > 1;
