@@ -370,6 +370,17 @@ fn a_municipal_economist_builds_compares_saves_and_reports_in_the_browser() {
         click(&c, tab);
         testid(&c, panel);
         settled(&c);
+        if tab == "tab-mc" {
+            // the risk profile's sentence from the same draws, and what knowing more is worth
+            let zero = soem::analysis::mc::AtLeast {
+                amount: 0.0,
+                p: p.p_positive,
+            };
+            let want = soem::present::words::at_least(&zero, soem::present::format::Lang::Da);
+            assert_eq!(c.text(&testid(&c, "at-least")), want);
+            let voi = c.text(&testid(&c, "value-of-information"));
+            assert!(voi.contains("Beslutningen i dag"), "{voi}");
+        }
         shot(&c, file);
     }
 

@@ -32,6 +32,9 @@ fn text(sc: &Scenario, r: &McResult, lang: Lang) -> String {
         .map(|iv| iv.result_period);
     let mut out = format!("{}\n", view::heading(r, period, lang));
     out += &view::summary(r, lang).to_text(lang);
+    if let Some(p) = r.pv.get(crate::model::TOTAL) {
+        out += &format!("{}\n", words::precision(&p.precision, r.draws, lang));
+    }
     for line in view::split_incentives(r, 0.0, 1, lang) {
         out += &format!("{line}\n");
     }

@@ -746,6 +746,38 @@ pub fn input_short(name: &str, label: &str, lang: Lang) -> String {
     }
 }
 
+/// How precise the total's estimates are with this many draws, one standard error each:
+/// "Præcision med 10.000 træk (én standardfejl): middel ± 2.900 kr., P(gevinst) ± 0,4
+/// procentpoint, intervallets ender ± 12.000 kr. og ± 9.000 kr."
+pub fn precision(p: &crate::analysis::mc::Precision, draws: u64, lang: Lang) -> String {
+    let about = |v: f64| {
+        // two significant digits: a standard error is itself an estimate
+        let digits = if v > 0.0 {
+            v.log10().floor() as i32 - 1
+        } else {
+            0
+        };
+        let unit = 10f64.powi(digits.max(0));
+        crate::present::format::kr((v / unit).round() * unit, lang)
+    };
+    format!(
+        "{} {} {} ({}): {} ± {}, P({}) ± {} {}, {} ± {} {} ± {}",
+        lang.t("Præcision med", "Precision with"),
+        int(draws as f64, lang),
+        lang.t("træk", "draws"),
+        lang.t("én standardfejl", "one standard error"),
+        lang.t("middel", "mean"),
+        about(p.mean_se),
+        lang.t("gevinst", "gain"),
+        dec(p.p_positive_se * 100.0, 1, lang),
+        lang.t("procentpoint", "percentage points"),
+        lang.t("intervallets ender", "the interval's ends"),
+        about(p.interval_se[0]),
+        lang.t("og", "and"),
+        about(p.interval_se[1]),
+    )
+}
+
 /// An amount for running text: to the thousand from 10.000 kr., else to the krone.
 fn amount(v: f64, lang: Lang) -> String {
     if v.abs() >= 10_000.0 {

@@ -391,6 +391,12 @@ pub fn page(sc: &Scenario, s: &Summary, opt: &Options, figs: &[(String, String)]
             h += &view::mc::summary(m, lang)
                 .titled(l("Tusinde kr.", "Thousand kr."))
                 .to_html(lang);
+            if let Some(p) = m.pv.get(TOTAL) {
+                h += &format!(
+                    "<p class=\"meta\">{}</p>\n",
+                    esc(&words::precision(&p.precision, m.draws, lang))
+                );
+            }
             for line in view::mc::split_incentives(m, 0.01, 0, lang) {
                 h += &format!("<p class=\"warn\">{}.</p>\n", esc(&line));
             }

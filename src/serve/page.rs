@@ -2308,6 +2308,13 @@ fn results_html(
                 if let Some(r) = rs.get(mc_at) {
                     let _ = write!(h, "<h4>{}</h4>", esc(&view::mc::heading(r, period, lang)));
                     h += &view::mc::summary(r, lang).to_html(lang);
+                    if let Some(p) = r.pv.get(TOTAL) {
+                        let _ = write!(
+                            h,
+                            "<p class=\"hint\" data-testid=\"precision\">{}</p>",
+                            esc(&words::precision(&p.precision, r.draws, lang))
+                        );
+                    }
                     h += &figure(charts::svg(&charts::histogram(r, lang)));
                     h += &figure(charts::svg(&charts::risk_profile(r, lang)));
                     if let Some(p) = r.pv.get(TOTAL) {

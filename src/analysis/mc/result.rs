@@ -56,6 +56,21 @@ pub struct PvStats {
     /// 99.5 %, the amount being that percentile of the draws (numpy's linear rule) — the
     /// S-curve "sandsynlighed for mindst …" read from the other side: P(PV ≥ amount) = 1 − p.
     pub cdf: Vec<[f64; 2]>,
+    /// How precise the estimates above are with this many draws.
+    pub precision: Precision,
+}
+
+/// The standard errors of a key's Monte Carlo estimates (random sampling): of the mean sd/√n, of
+/// P(PV > 0) √(p(1 − p)/n), and of each interval end q the order-statistic estimate
+/// (x(q + δ) − x(q − δ))/2 with δ = √(q(1 − q)/n) — the spread of ±1 sd of the end's rank.
+#[derive(Debug, Clone, Serialize)]
+pub struct Precision {
+    /// Standard error of the mean (kroner).
+    pub mean_se: f64,
+    /// Standard error of P(PV > 0).
+    pub p_positive_se: f64,
+    /// Standard errors of the interval's low and high ends (kroner).
+    pub interval_se: [f64; 2],
 }
 
 /// Break-even year statistics of one key (SPEC §7), over the draws that break even.

@@ -30,10 +30,23 @@ fn residual_percentiles(d: &Draws, at: usize, interval: f64, with_range: bool) -
     let r = d.residuals(at);
     let mut p = probs(interval);
     p.extend(cdf_probs());
+    p.extend(precision_probs(interval, d.n));
     if with_range {
         p.extend(HISTOGRAM_RANGE);
     }
     percentiles(d.n, |i| r[i], &p)
+}
+
+/// The probabilities q ± δ around each interval end q, δ = √(q(1 − q)/n) ([`Precision`]).
+fn precision_probs(interval: f64, n: usize) -> [f64; 4] {
+    let tail = 0.5 * (1.0 - interval);
+    let delta = (tail * (1.0 - tail) / n.max(1) as f64).sqrt();
+    [
+        tail - delta,
+        tail + delta,
+        1.0 - tail - delta,
+        1.0 - tail + delta,
+    ]
 }
 
 /// PV statistics of entry `at` of the draws, from its [`residual_percentiles`] `q`.
@@ -61,6 +74,15 @@ fn pv_stats(d: &Draws, at: usize, q: &[f64], centre: f64) -> PvStats {
             .enumerate()
             .map(|(i, prob)| [c(11 + i), prob])
             .collect(),
+        precision: {
+            let e = 11 + CDF_POINTS;
+            let p = d.positive[at] as f64 / n;
+            Precision {
+                mean_se: (var / n).sqrt(),
+                p_positive_se: (p * (1.0 - p) / n).sqrt(),
+                interval_se: [0.5 * (q[e + 1] - q[e]), 0.5 * (q[e + 3] - q[e + 2])],
+            }
+        },
     }
 }
 

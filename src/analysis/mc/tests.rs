@@ -80,6 +80,42 @@ fn the_risk_profile_of_a_uniform_pv_is_a_straight_line() {
 }
 
 #[test]
+fn the_precision_of_the_estimates_by_hand() {
+    // PV ~ U(−10.000, 30.000) at n = 200.000: sd = 40.000/√12; mean_se = sd/√n exactly (of the
+    // draws' own sd); P(PV > 0) = 0.75 → √(0.75·0.25/n); an interval end q = 5 % has the
+    // order-statistic se 40.000·√(q(1 − q)/n) = 19,5 kr. (the density is 1/40.000 everywhere)
+    let sc = parse(&with_uncertainty(
+        "success_rate = { dist = \"uniform\", min = 0.1, max = 0.5 }",
+    ));
+    let n: f64 = 200_000.0;
+    let r = run1(&sc, &opt(200_000, 1));
+    let s = r.pv.get("total").unwrap();
+    let pr = &s.precision;
+    assert!((pr.mean_se - s.sd / n.sqrt()).abs() < 1e-9);
+    assert!((pr.mean_se - 40_000.0 / 12f64.sqrt() / n.sqrt()).abs() < 0.5);
+    assert!((pr.p_positive_se - (s.p_positive * (1.0 - s.p_positive) / n).sqrt()).abs() < 1e-15);
+    let want = 40_000.0 * (0.05f64 * 0.95 / n).sqrt();
+    for se in pr.interval_se {
+        // about 195 draws lie between the two order statistics: some 7 % sampling error
+        assert!((se / want - 1.0).abs() < 0.25, "{se} vs {want}");
+    }
+    // and the interval ends of independent runs do scatter by about that much
+    let lows: Vec<f64> = (0..24)
+        .map(|seed| {
+            run1(&sc, &opt(20_000, 100 + seed))
+                .pv
+                .get("total")
+                .unwrap()
+                .interval[0]
+        })
+        .collect();
+    let m = lows.iter().sum::<f64>() / lows.len() as f64;
+    let sd = (lows.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (lows.len() - 1) as f64).sqrt();
+    let want = 40_000.0 * (0.05f64 * 0.95 / 20_000.0).sqrt();
+    assert!((sd / want - 1.0).abs() < 0.5, "{sd} vs {want}");
+}
+
+#[test]
 fn the_chance_of_at_least_an_amount_by_hand() {
     // PV ~ U(−10.000, 30.000): P(PV ≥ 0) = 0.75, P(PV ≥ 20.000) = 0.25, P(PV ≥ 40.000) = 0
     let sc = parse(&with_uncertainty(
