@@ -38,6 +38,8 @@ pub struct Factor {
     pub label: String,
     /// What is drawn.
     pub sampler: Sampler,
+    /// The distribution it was made from.
+    pub dist: crate::dist::Dist,
     /// Drawn values are clamped to [0, 1] (the success rate).
     pub clamp: bool,
     /// Mean of a draw.
@@ -55,6 +57,7 @@ impl Factor {
             name: input.name.clone(),
             label: input.label.clone(),
             sampler: s.clone(),
+            dist: input.dist.clone(),
             clamp,
             mean: 0.0,
             var: 0.0,

@@ -316,6 +316,46 @@ fn a_group_from_the_draws_agrees_with_direct_sampling_and_keeps_the_order() {
 }
 
 #[test]
+fn a_group_whose_conditional_pv_keeps_its_sign_is_worth_nothing_exactly() {
+    // PV = 30.000·fx + 90.000·fy − 1.000 with fx, fy in [0.8, 1.2]: at least 95.000 whatever
+    // the factors, so knowing them cannot change the decision to fund
+    let sc = parse(&two_items(
+        "0.3",
+        1000.0,
+        1000.0,
+        3000.0,
+        "consequences = { dist = \"uniform\", min = 0.8, max = 1.2, per = \"item\" }",
+    ));
+    let v = run1(&sc, &opt(10_000)).value_of_information.unwrap();
+    let g = v
+        .evppi
+        .iter()
+        .find(|e| e.input == "a.consequences")
+        .unwrap();
+    assert_eq!((g.value, g.method), (0.0, Method::Exact));
+    assert_eq!(
+        v.evpi, 0.0,
+        "every draw gains: the same choice is best in all of them"
+    );
+    // a range that crosses zero is valued over the draws
+    let sc = parse(&two_items(
+        "0.3",
+        100_000.0,
+        1000.0,
+        3000.0,
+        "consequences = { dist = \"uniform\", min = 0.5, max = 1.5, per = \"item\" }",
+    ));
+    let v = run1(&sc, &opt(10_000)).value_of_information.unwrap();
+    let g = v
+        .evppi
+        .iter()
+        .find(|e| e.input == "a.consequences")
+        .unwrap();
+    assert_eq!(g.method, Method::Draws);
+    assert!(g.value > 0.0 && g.value <= v.evpi);
+}
+
+#[test]
 fn the_value_of_information_is_the_same_on_any_number_of_threads() {
     let sc = parse(&two_items(
         "0.3",

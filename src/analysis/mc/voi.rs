@@ -117,9 +117,16 @@ pub fn mc_groups(p: &InterventionPlan) -> Vec<Group> {
         .collect()
 }
 
+/// Up to this many interventions `soem compare` also values each intervention's inputs
+/// together; with more (a portfolio) each such group would take a pass over every intervention
+/// that shares an input with it, and the single inputs and the groups across interventions
+/// answer what to find out first.
+pub const OWN_GROUPS_UP_TO: usize = 6;
+
 /// The groups `soem compare` values besides the single inputs: each intervention's inputs
-/// together (`<id>`), and across interventions every success rate, cost factor, consequence
-/// factor and price factor (`*.success_rate`, …), where a group has two or more inputs.
+/// together (`<id>`, up to [`OWN_GROUPS_UP_TO`] interventions), and across interventions every
+/// success rate, cost factor, consequence factor and price factor (`*.success_rate`, …), where a
+/// group has two or more inputs.
 pub fn compare_groups(plan: &Plan) -> Vec<Group> {
     let mut out = Vec::new();
     let mut across: [(&str, Vec<usize>); 4] = [
@@ -146,7 +153,7 @@ pub fn compare_groups(plan: &Plan) -> Vec<Group> {
             put(&c.consequences, 2, &mut own);
             put(&c.prices, 3, &mut own);
         }
-        if own.len() > 1 {
+        if own.len() > 1 && plan.ivs.len() <= OWN_GROUPS_UP_TO {
             out.push(Group {
                 name: p.id.clone(),
                 slots: own,
@@ -181,26 +188,31 @@ impl Opt<'_> {
             .position(|f| f.slot == slot && f.var > 0.0)
     }
 
-    /// The plan with every input outside `slots` fixed at its mean (fast paths off: their
-    /// precomputed forms assume the original distributions).
+    /// The plan with every input outside `slots` fixed at its mean. The columns' fast paths
+    /// (precomputed from their distributions) stay when no column input is fixed.
     fn masked(&self, slots: &[usize]) -> InterventionPlan {
         let mut p = self.p.clone();
-        let fix = |i: &mut Option<Input>| {
+        let fix = |i: &mut Option<Input>| -> bool {
             if let Some(i) = i
                 && !slots.contains(&i.slot)
                 && let Some(f) = self.factors.iter().find(|f| f.slot == i.slot)
             {
                 i.sampler = Sampler::Fixed(f.mean);
+                return true;
             }
+            false
         };
         fix(&mut p.success);
         fix(&mut p.costs);
+        let mut columns_fixed = false;
         for c in &mut p.columns {
-            fix(&mut c.consequences);
-            fix(&mut c.prices);
+            columns_fixed |= fix(&mut c.consequences);
+            columns_fixed |= fix(&mut c.prices);
         }
-        p.affine_columns = None;
-        p.shared_columns = None;
+        if columns_fixed {
+            p.affine_columns = None;
+            p.shared_columns = None;
+        }
         p
     }
 }
@@ -319,6 +331,7 @@ pub fn value_of_information(
         match varying.len() {
             0 => out.push(ev(0.0, Method::Exact, None)),
             1 => out.push(ev(single(varying[0]), Method::Exact, None)),
+            _ if keeps_its_sign(&opts, &varying) => out.push(ev(0.0, Method::Exact, None)),
             _ => {
                 sampled.push((g, varying));
                 out.push(ev(f64::NAN, Method::Draws, None));
@@ -372,26 +385,80 @@ pub fn value_of_information(
 /// EVPPI of one slot: the options that use it are affine in it, the others stay at their means.
 fn exact_single(opts: &[Opt], slot: usize) -> f64 {
     let mut fixed = 0.0f64;
-    let mut lines: Vec<(f64, f64, Vec<f64>)> = Vec::new();
+    // per distribution of the shared uniform (usually one): its grid and the options' lines
+    let mut by_dist: Vec<(&Factor, Vec<(f64, f64)>)> = Vec::new();
     for o in opts {
         match o.uses(slot) {
             Some(fi) => {
-                let (a, b) = o.ml.affine_in(fi, &o.factors);
-                lines.push((a, b, o.factors[fi].grid()));
+                let f = &o.factors[fi];
+                let line = o.ml.affine_in(fi, &o.factors);
+                match by_dist
+                    .iter_mut()
+                    .find(|(g, _)| g.dist == f.dist && g.clamp == f.clamp)
+                {
+                    Some((_, lines)) => lines.push(line),
+                    None => by_dist.push((f, vec![line])),
+                }
             }
             None => fixed = fixed.max(o.mean),
         }
     }
     let baseline = opts.iter().map(|o| o.mean).fold(0.0f64, f64::max);
+    let grids: Vec<(Vec<f64>, &Vec<(f64, f64)>)> =
+        by_dist.iter().map(|(f, lines)| (f.grid(), lines)).collect();
     let sum: f64 = (0..GRID)
         .map(|i| {
-            lines
+            grids
                 .iter()
-                .map(|(a, b, q)| a + b * q[i])
+                .flat_map(|(q, lines)| lines.iter().map(move |(a, b)| a + b * q[i]))
                 .fold(fixed, f64::max)
         })
         .sum();
     (sum / GRID as f64 - baseline).max(0.0)
+}
+
+/// For a decision on one intervention: whether E[PV | the group's inputs] keeps one sign over
+/// every value the inputs can take, so knowing them cannot change the decision (EVPPI = 0
+/// exactly). Checked where that conditional PV is linear in the group's inputs (no term holds
+/// two of them) and the inputs are bounded: its range is then the sum of each input's.
+fn keeps_its_sign(opts: &[Opt], slots: &[usize]) -> bool {
+    let [o] = opts else {
+        return false;
+    };
+    let in_group = |i: usize| slots.contains(&o.factors[i].slot);
+    let (mut a, mut b) = (0.0, vec![0.0; o.factors.len()]);
+    for (c, set) in &o.ml.terms {
+        let mut coef = *c;
+        let mut member = None;
+        for &i in set {
+            if in_group(i) {
+                if member.is_some() {
+                    return false;
+                }
+                member = Some(i);
+            } else {
+                coef *= o.factors[i].mean;
+            }
+        }
+        match member {
+            Some(i) => b[i] += coef,
+            None => a += coef,
+        }
+    }
+    let (mut lo, mut hi) = (a, a);
+    for (f, b) in o.factors.iter().zip(&b) {
+        if *b == 0.0 {
+            continue;
+        }
+        let (mut x0, mut x1) = (f.sampler.lower_bound(), f.sampler.upper_bound());
+        if f.clamp {
+            (x0, x1) = (x0.clamp(0.0, 1.0), x1.clamp(0.0, 1.0));
+        }
+        let (p, q) = (b * x0, b * x1);
+        lo += p.min(q);
+        hi += p.max(q);
+    }
+    lo.is_finite() && hi.is_finite() && (lo >= 0.0 || hi <= 0.0)
 }
 
 /// EVPI over the run's stored draws, with its standard error.
