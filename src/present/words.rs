@@ -761,7 +761,7 @@ pub fn precision(p: &crate::analysis::mc::Precision, draws: u64, lang: Lang) -> 
         crate::present::format::kr((v / unit).round() * unit, lang)
     };
     format!(
-        "{} {} {} ({}): {} ± {}, P({}) ± {} {}, {} ± {} {} ± {}",
+        "{} {} {} ({}): {} ±\u{a0}{}, P({}) ±\u{a0}{} {}, {} ±\u{a0}{} {} ±\u{a0}{}",
         lang.t("Præcision med", "Precision with"),
         int(draws as f64, lang),
         lang.t("træk", "draws"),
