@@ -71,7 +71,32 @@ pub enum Dist {
         /// Shape β > 0.
         beta: f64,
     },
+    /// A success rate from a pilot's own result: Beta(k + 1, n − k + 1), the posterior of the
+    /// rate after k successes among n participants from a uniform prior, minus the share that
+    /// would have succeeded anyway (`counterfactual`, 0 by default). Success rates only.
+    Pilot {
+        /// Successes k (a whole number, 0 ≤ k ≤ n).
+        successes: f64,
+        /// Participants n (a whole number ≥ 1).
+        participants: f64,
+        /// Subtracted from every draw (a share, 0 ≤ c < 1).
+        counterfactual: f64,
+    },
+    /// A success rate from an effect size: d ~ Normal(mean, se) mapped through
+    /// s = Φ(Φ⁻¹(p0) + d) − p0 (SPEC §3.2), p0 the baseline rate. Success rates only.
+    #[serde(rename = "effect_size")]
+    EffectSize {
+        /// Mean of Cohen's d.
+        mean: f64,
+        /// Standard error of d (≥ 0).
+        se: f64,
+        /// Baseline rate p0, 0 < p0 < 1.
+        baseline: f64,
+    },
 }
+
+/// Distributions that describe a success rate only (not a factor).
+pub const SUCCESS_ONLY: [&str; 2] = ["pilot", "effect_size"];
 
 /// A distribution that cannot be used, in words: what is wrong and what is allowed.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -79,7 +104,7 @@ pub enum Dist {
 pub struct DistError(pub String);
 
 /// The distribution names a scenario may use.
-pub const DIST_NAMES: [&str; 7] = [
+pub const DIST_NAMES: [&str; 9] = [
     "fixed",
     "uniform",
     "triangular",
@@ -87,6 +112,8 @@ pub const DIST_NAMES: [&str; 7] = [
     "normal",
     "lognormal",
     "beta",
+    "pilot",
+    "effect_size",
 ];
 
 impl Dist {
@@ -105,6 +132,8 @@ impl Dist {
             "normal" => &["mean", "sd", "min", "max"],
             "lognormal" => &["mean", "sd"],
             "beta" => &["alpha", "beta", "mean", "sd"],
+            "pilot" => &["successes", "participants", "counterfactual"],
+            "effect_size" => &["mean", "se", "baseline"],
             other => {
                 return Err(DistError(format!(
                     "unknown distribution \"{other}\"{}; allowed: {}",
@@ -233,6 +262,48 @@ impl Dist {
                     ));
                 }
             },
+            "pilot" => {
+                let (k, n) = (need("successes")?, need("participants")?);
+                let c = get("counterfactual").unwrap_or(0.0);
+                if !(n >= 1.0 && n.fract() == 0.0) {
+                    return Err(DistError(format!(
+                        "a pilot needs a whole number of participants ≥ 1, got {n}"
+                    )));
+                }
+                if !(k >= 0.0 && k <= n && k.fract() == 0.0) {
+                    return Err(DistError(format!(
+                        "a pilot's successes are a whole number from 0 to its participants ({n}), got {k}"
+                    )));
+                }
+                if !(0.0..1.0).contains(&c) {
+                    return Err(DistError(format!(
+                        "a pilot's counterfactual is the share that would have succeeded anyway, from 0 up to 1 (0.05 for 5 %), got {c}"
+                    )));
+                }
+                Dist::Pilot {
+                    successes: k,
+                    participants: n,
+                    counterfactual: c,
+                }
+            }
+            "effect_size" => {
+                let (mean, se, p0) = (need("mean")?, need("se")?, need("baseline")?);
+                if !(se >= 0.0 && se.is_finite() && mean.is_finite()) {
+                    return Err(DistError(format!(
+                        "an effect size needs a finite mean and se ≥ 0, got mean {mean}, se {se}"
+                    )));
+                }
+                if !(p0 > 0.0 && p0 < 1.0) {
+                    return Err(DistError(format!(
+                        "an effect size needs the baseline rate as a share strictly between 0 and 1 (0.2 for 20 %), got {p0}"
+                    )));
+                }
+                Dist::EffectSize {
+                    mean,
+                    se,
+                    baseline: p0,
+                }
+            }
             _ => unreachable!("checked above"),
         };
         Ok(d)
@@ -246,6 +317,12 @@ impl Dist {
             Dist::Triangular { mode, .. } | Dist::Pert { mode, .. } => mode,
             Dist::Normal { mean, .. } | Dist::Lognormal { mean, .. } => mean,
             Dist::Beta { alpha, beta } => alpha / (alpha + beta),
+            Dist::Pilot {
+                successes,
+                participants,
+                counterfactual,
+            } => (successes + 1.0) / (participants + 2.0) - counterfactual,
+            Dist::EffectSize { mean, baseline, .. } => effect_to_rate(mean, baseline),
         }
     }
 }
@@ -280,6 +357,25 @@ pub enum Sampler {
     /// exp(μ + σ·Φ⁻¹(u)): μ, σ, and the quantile tabled for them (exact where the table leaves
     /// it, the far tails).
     Lognormal(f64, f64, Arc<table::Table>),
+    /// Φ(z0 + mean + se·Φ⁻¹(u)) − p0: an effect size's draw as a success rate (z0 = Φ⁻¹(p0)).
+    EffectSize {
+        /// Mean of d.
+        mean: f64,
+        /// Standard error of d.
+        se: f64,
+        /// Φ⁻¹(p0).
+        z0: f64,
+        /// The baseline rate p0.
+        p0: f64,
+    },
+}
+
+/// The success rate of effect size d over the baseline rate p0: Φ(Φ⁻¹(p0) + d) − p0 (SPEC §3.2,
+/// as [`crate::scenario::SuccessRateInput`] resolves it).
+pub fn effect_to_rate(d: f64, p0: f64) -> f64 {
+    use statrs::distribution::ContinuousCDF;
+    let n = std_normal();
+    n.cdf(n.inverse_cdf(p0) + d) - p0
 }
 
 fn std_normal() -> statrs::distribution::Normal {
@@ -320,6 +416,28 @@ impl Sampler {
                 beta(min, max - min, a, b)
             }
             Dist::Beta { alpha, beta: b } => beta(0.0, 1.0, alpha, b),
+            Dist::Pilot {
+                successes,
+                participants,
+                counterfactual,
+            } => beta(
+                -counterfactual,
+                1.0,
+                successes + 1.0,
+                participants - successes + 1.0,
+            ),
+            Dist::EffectSize { mean, se, baseline } => {
+                if se == 0.0 {
+                    return Sampler::Fixed(effect_to_rate(mean, baseline));
+                }
+                use statrs::distribution::ContinuousCDF;
+                Sampler::EffectSize {
+                    mean,
+                    se,
+                    z0: std_normal().inverse_cdf(baseline),
+                    p0: baseline,
+                }
+            }
             Dist::Normal { mean, sd, min, max } => {
                 if sd == 0.0 {
                     let v = min.map_or(mean, |a| mean.max(a));
@@ -371,6 +489,11 @@ impl Sampler {
                 // a table's polynomial may round a hair outside [0, 1]
                 let x = table.get(u).unwrap_or_else(|| self.exact(u));
                 min + width * x.clamp(0.0, 1.0)
+            }
+            Sampler::EffectSize { mean, se, z0, p0 } => {
+                use statrs::distribution::ContinuousCDF;
+                let d = mean + se * inverse_normal(normal::truncated(u, 0.0, 1.0));
+                std_normal().cdf(z0 + d) - p0
             }
         }
     }
@@ -434,6 +557,11 @@ impl Sampler {
                     *o = min + width * o.clamp(0.0, 1.0);
                 }
             }
+            Sampler::EffectSize { .. } => {
+                for (o, u) in out.iter_mut().zip(u) {
+                    *o = self.quantile(*u);
+                }
+            }
         }
     }
 
@@ -488,6 +616,18 @@ impl Sampler {
                     (s2.exp() - 1.0) * (2.0 * mu + s2).exp(),
                 )
             }
+            Sampler::EffectSize { .. } => {
+                // no closed form: the midpoint rule on the quantile function (a bounded draw)
+                let n = 1 << 16;
+                let q: Vec<f64> = (0..n)
+                    .map(|i| self.quantile((i as f64 + 0.5) / n as f64))
+                    .collect();
+                let m = q.iter().sum::<f64>() / n as f64;
+                (
+                    m,
+                    q.iter().map(|x| (x - m) * (x - m)).sum::<f64>() / n as f64,
+                )
+            }
         }
     }
 
@@ -506,6 +646,7 @@ impl Sampler {
                 }
             }
             Sampler::Lognormal(..) => 0.0,
+            Sampler::EffectSize { p0, .. } => -p0,
         }
     }
 
@@ -523,6 +664,7 @@ impl Sampler {
                 }
             }
             Sampler::Lognormal(..) => f64::INFINITY,
+            Sampler::EffectSize { p0, .. } => 1.0 - p0,
         }
     }
 }
@@ -720,5 +862,109 @@ mod tests {
             );
             assert!((v - qv).abs() < 1e-4 * v, "{d:?}: var {v} vs {qv}");
         }
+    }
+
+    #[test]
+    fn a_pilot_and_an_effect_size_against_independent_quantiles() {
+        // k = 4 of n = 25: Beta(5, 22); scipy.stats.beta.ppf(q, 5, 22)
+        let pilot = parse("pilot", &[("successes", 4.0), ("participants", 25.0)]).unwrap();
+        let s = Sampler::new(&pilot);
+        for (q, want) in [
+            (0.05, 0.07898571028519465),
+            (0.5, 0.17735077396280782),
+            (0.95, 0.31824178925036417),
+        ] {
+            assert!(
+                (s.quantile(q) - want).abs() < 1e-9,
+                "{q}: {}",
+                s.quantile(q)
+            );
+        }
+        assert!((pilot.centre() - 5.0 / 27.0).abs() < 1e-15);
+        // the counterfactual is subtracted from every draw
+        let with = parse(
+            "pilot",
+            &[
+                ("successes", 4.0),
+                ("participants", 25.0),
+                ("counterfactual", 0.05),
+            ],
+        )
+        .unwrap();
+        let t = Sampler::new(&with);
+        assert!((t.quantile(0.5) - (0.17735077396280782 - 0.05)).abs() < 1e-9);
+        assert!((t.lower_bound() + 0.05).abs() < 1e-15);
+        // d ~ N(0.3, 0.12), p0 = 0.2: Φ(Φ⁻¹(0.2) + d) − 0.2 with Python's statistics.NormalDist
+        let e = parse(
+            "effect_size",
+            &[("mean", 0.3), ("se", 0.12), ("baseline", 0.2)],
+        )
+        .unwrap();
+        let s = Sampler::new(&e);
+        for (q, want) in [
+            (0.05, 0.029952384781013197),
+            (0.5, 0.094039730574699),
+            (0.95, 0.16533335320762937),
+        ] {
+            assert!(
+                (s.quantile(q) - want).abs() < 1e-7,
+                "{q}: {}",
+                s.quantile(q)
+            );
+        }
+        let mut out = [0.0; 3];
+        s.quantiles::<false>(&[0.05, 0.5, 0.95], &mut out);
+        assert_eq!(out[1], s.quantile(0.5));
+        // its moments by quadrature agree with sampling the quantile function more finely
+        let (m, v) = s.moments();
+        let n = 1 << 20;
+        let q: Vec<f64> = (0..n)
+            .map(|i| s.quantile((i as f64 + 0.5) / n as f64))
+            .collect();
+        let qm = q.iter().sum::<f64>() / n as f64;
+        assert!((m - qm).abs() < 1e-6 && v > 0.0, "{m} vs {qm}");
+        // zero se: the deterministic conversion
+        let fixed = parse(
+            "effect_size",
+            &[("mean", 0.3), ("se", 0.0), ("baseline", 0.2)],
+        )
+        .unwrap();
+        assert!(
+            matches!(Sampler::new(&fixed), Sampler::Fixed(x) if (x - 0.094039730574699).abs() < 1e-12)
+        );
+    }
+
+    #[test]
+    fn impossible_pilots_and_effect_sizes_are_refused_with_reasons() {
+        let err = |d: &str, kv: &[(&str, f64)]| parse(d, kv).unwrap_err().0;
+        assert!(err("pilot", &[("successes", 30.0), ("participants", 25.0)]).contains("from 0 to"));
+        assert!(err("pilot", &[("successes", 2.5), ("participants", 25.0)]).contains("whole"));
+        assert!(err("pilot", &[("successes", 2.0), ("participants", 0.0)]).contains("≥ 1"));
+        assert!(
+            err(
+                "pilot",
+                &[
+                    ("successes", 2.0),
+                    ("participants", 9.0),
+                    ("counterfactual", 5.0)
+                ]
+            )
+            .contains("0.05 for 5 %")
+        );
+        assert!(err("pilot", &[("participants", 9.0)]).contains("needs `successes`"));
+        assert!(
+            err(
+                "effect_size",
+                &[("mean", 0.3), ("se", -1.0), ("baseline", 0.2)]
+            )
+            .contains("se ≥ 0")
+        );
+        assert!(
+            err(
+                "effect_size",
+                &[("mean", 0.3), ("se", 0.1), ("baseline", 20.0)]
+            )
+            .contains("0.2 for 20 %")
+        );
     }
 }

@@ -242,6 +242,39 @@ pub fn distribution(d: &Dist, share: bool, lang: Lang) -> String {
             dec(alpha, 2, lang),
             dec(beta, 2, lang)
         ),
+        Dist::Pilot {
+            successes,
+            participants,
+            counterfactual,
+        } => {
+            let mut s = format!(
+                "{} {} {} {} ({} {}, {})",
+                lang.t("pilotens resultat:", "the pilot's result:"),
+                int(successes, lang),
+                lang.t("af", "of"),
+                int(participants, lang),
+                lang.t("middel", "mean"),
+                pct((successes + 1.0) / (participants + 2.0), 1, lang),
+                lang.t("betafordeling", "beta")
+            );
+            if counterfactual > 0.0 {
+                s += &format!(
+                    ", {} {}",
+                    lang.t("minus kontrafaktisk", "minus counterfactual"),
+                    pct(counterfactual, 1, lang)
+                );
+            }
+            s
+        }
+        Dist::EffectSize { mean, se, baseline } => format!(
+            "{} d = {} ± {} ({}), {} {}",
+            lang.t("effektstørrelse", "effect size"),
+            dec(mean, 2, lang),
+            dec(se, 2, lang),
+            lang.t("standardfejl", "standard error"),
+            lang.t("basisrate", "baseline rate"),
+            pct(baseline, 1, lang)
+        ),
     }
 }
 

@@ -1690,7 +1690,7 @@ fn editor_html(
         let base = if share { resolved } else { 1.0 };
         let r = |x: f64| (x * 1e4).round() / 1e4;
         let hi = |x: f64| if share { x.min(1.0) } else { x };
-        let defaults = [
+        let mut defaults = vec![
             (
                 "",
                 l("ingen (fast)", "none (fixed)").to_string(),
@@ -1727,6 +1727,19 @@ fn editor_html(
                 serde_json::json!({"dist": "beta", "mean": r(base), "sd": r(base * 0.15)}),
             ),
         ];
+        if share {
+            // the success rate from the evidence: a pilot's result, an effect size
+            defaults.push((
+                "pilot",
+                l("pilotens resultat", "a pilot's result").into(),
+                serde_json::json!({"dist": "pilot", "successes": (base * 20.0).round(), "participants": 20}),
+            ));
+            defaults.push((
+                "effect_size",
+                l("effektstørrelse", "effect size").into(),
+                serde_json::json!({"dist": "effect_size", "mean": 0.3, "se": 0.12, "baseline": 0.2}),
+            ));
+        }
         let chosen = defaults.iter().find(|(k, ..)| *k == dist).map_or(
             serde_json::Value::Null,
             |(_, _, v)| {
@@ -1778,9 +1791,24 @@ fn editor_html(
                 ("sd", l("spredning", "sd")),
                 ("alpha", "α"),
                 ("beta", "β"),
+                ("successes", l("lykkedes", "succeeded")),
+                ("participants", l("deltagere", "participants")),
+                (
+                    "counterfactual",
+                    l(
+                        "ville være lykkedes alligevel",
+                        "would have succeeded anyway",
+                    ),
+                ),
+                ("se", l("standardfejl", "standard error")),
+                ("baseline", l("basisrate", "baseline rate")),
             ] {
                 if let Some(v) = toml_num(t.get(pk)) {
-                    let pct_param = share && pk != "alpha" && pk != "beta";
+                    // counts, shapes and an effect size's d are plain numbers
+                    let plain =
+                        matches!(pk, "alpha" | "beta" | "successes" | "participants" | "se")
+                            || (dist == "effect_size" && pk == "mean");
+                    let pct_param = share && !plain;
                     h += &Input::new(
                         &format!("{plabel}{}", if pct_param { " (%)" } else { "" }),
                         p(&[j("uncertainty"), j(key), j(pk)]),

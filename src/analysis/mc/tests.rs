@@ -116,6 +116,31 @@ fn the_precision_of_the_estimates_by_hand() {
 }
 
 #[test]
+fn a_pilots_result_as_the_success_rate() {
+    // 4 of 25 succeeded, 5 % would have anyway: s = Beta(5, 22) − 0.05, PV = 100.000·s − 20.000;
+    // the PV's median is 100.000·(0.177351 − 0.05) − 20.000 (scipy.stats.beta.ppf(0.5, 5, 22))
+    let sc = parse(&with_uncertainty(
+        "success_rate = { dist = \"pilot\", successes = 4, participants = 25, counterfactual = 0.05 }",
+    ));
+    let r = run1(&sc, &opt(200_000, 1));
+    let p50 = r.pv.get("total").unwrap().p50;
+    let want = 100_000.0 * (0.17735077396280782 - 0.05) - 20_000.0;
+    assert!((p50 - want).abs() < 150.0, "{p50} vs {want}");
+    // a pilot describes a success rate, not a factor
+    let e = crate::scenario::parse(
+        "t.toml".as_ref(),
+        &with_uncertainty("costs = { dist = \"pilot\", successes = 4, participants = 25 }"),
+        &crate::testing::kb(),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        e.contains("uncertainty.costs.dist") && e.contains("success rate"),
+        "{e}"
+    );
+}
+
+#[test]
 fn the_chance_of_at_least_an_amount_by_hand() {
     // PV ~ U(−10.000, 30.000): P(PV ≥ 0) = 0.75, P(PV ≥ 20.000) = 0.25, P(PV ≥ 40.000) = 0
     let sc = parse(&with_uncertainty(

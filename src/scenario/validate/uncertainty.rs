@@ -83,6 +83,17 @@ impl Validator<'_> {
                 "expected a distribution name in quotes, e.g. \"uniform\"",
             ));
         };
+        if crate::dist::SUCCESS_ONLY.contains(&name_s) && !field.ends_with(".success_rate") {
+            return Err(self.at(
+                name,
+                format!("{field}.dist"),
+                format!(
+                    "\"{name_s}\" describes a success rate (a pilot's result or an effect size), \
+                     not a factor; use it under success_rate, and for a factor one of uniform, \
+                     triangular, pert, normal, lognormal, beta"
+                ),
+            ));
+        }
         for (k, v) in map {
             if matches!(k.as_str(), "dist" | "note" | "source" | "per") {
                 continue;
@@ -112,7 +123,7 @@ fn outside_shares(d: &Dist) -> Option<String> {
         | Dist::Pert { min, max, .. } => (min, max),
         Dist::Normal { mean, min, max, .. } => (min.unwrap_or(mean), max.unwrap_or(mean)),
         Dist::Lognormal { mean, .. } => (mean, mean),
-        Dist::Beta { .. } => return None,
+        Dist::Beta { .. } | Dist::Pilot { .. } | Dist::EffectSize { .. } => return None,
     };
     let share = |x: f64| (0.0..=1.0).contains(&x);
     (!(share(lo) && share(hi))).then(|| {
