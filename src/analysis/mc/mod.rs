@@ -76,13 +76,14 @@ pub fn check(sc: &Scenario, opt: &Options) -> Result<(), AnalysisError> {
             "the confidence must be a share between 0 and 1 such as 0.8, got {c}"
         )));
     }
-    if let Some(key) = &opt.decision_key {
-        if key != crate::model::TOTAL && !sc.settings.actors.contains(key) {
-            return Err(AnalysisError::Invalid(format!(
-                "the decision key must be `total` or one of the actors ({}), got `{key}`",
-                sc.settings.actors.join(", ")
-            )));
-        }
+    if let Some(key) = &opt.decision_key
+        && key != crate::model::TOTAL
+        && !sc.settings.actors.contains(key)
+    {
+        return Err(AnalysisError::Invalid(format!(
+            "the decision key must be `total` or one of the actors ({}), got `{key}`",
+            sc.settings.actors.join(", ")
+        )));
     }
     Ok(())
 }
@@ -156,7 +157,24 @@ pub fn run(
         by_year: opt.by_year,
         portfolio_years: None,
     };
-    let (_, _, results) = run_plan(sc, kb_hash, &plan, opt, extras, observer, true)?;
+    let (d, _, mut results) = run_plan(sc, kb_hash, &plan, opt, extras, observer)?;
+    if opt.sensitivity {
+        // each intervention's own decision: fund it or not
+        let key = opt.decision_key.as_deref().unwrap_or(crate::model::TOTAL);
+        for (j, r) in results.iter_mut().enumerate() {
+            let p = &plan.ivs[j];
+            let k = p.keys.iter().position(|x| x == key).unwrap_or(0);
+            r.value_of_information = Some(voi::value_of_information(
+                &plan,
+                &d,
+                opt.seed,
+                &[j],
+                k,
+                key,
+                &voi::mc_groups(p),
+            ));
+        }
+    }
     observer.check()?;
     Ok(results)
 }
@@ -170,7 +188,6 @@ fn run_plan(
     opt: &Options,
     extras: Outputs,
     observer: &dyn Observer,
-    own_decisions: bool,
 ) -> Result<(Draws, Vec<YearRange>, Vec<McResult>), AnalysisError> {
     check_memory(plan, opt.draws, extras, sc.limits.memory_gb)?;
     let (d, ranges) = years::run(
@@ -185,7 +202,7 @@ fn run_plan(
     observer.check()?;
     let stamp = provenance(sc, kb_hash, opt);
     let results = (0..plan.ivs.len())
-        .map(|j| summarise(sc, plan, &d, &ranges, j, opt, &stamp, own_decisions))
+        .map(|j| summarise(sc, plan, &d, &ranges, j, opt, &stamp))
         .collect();
     Ok((d, ranges, results))
 }
@@ -220,7 +237,7 @@ pub fn compare(
         by_year: opt.by_year,
         portfolio_years: Some((first, years)),
     };
-    let (d, ranges, results) = run_plan(sc, kb_hash, &plan, opt, extras, observer, false)?;
+    let (d, ranges, results) = run_plan(sc, kb_hash, &plan, opt, extras, observer)?;
     let stamp = provenance(sc, kb_hash, opt);
     let n = d.n;
     // each intervention's total PV per draw, once

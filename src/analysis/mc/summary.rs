@@ -267,7 +267,6 @@ pub(super) fn summarise(
     j: usize,
     opt: &Options,
     stamp: &Provenance,
-    own_decision: bool,
 ) -> McResult {
     let p = &plan.ivs[j];
     let off = d.offsets[j];
@@ -319,19 +318,8 @@ pub(super) fn summarise(
         sensitivity: opt
             .sensitivity
             .then(|| keyed(&p.keys, per_key(&p.keys, |k| super::anova::sobol(p, k)))),
-        value_of_information: (opt.sensitivity && own_decision).then(|| {
-            let key = opt.decision_key.as_deref().unwrap_or(crate::model::TOTAL);
-            let k = p.keys.iter().position(|x| x == key).unwrap_or(0);
-            super::voi::value_of_information(
-                plan,
-                d,
-                opt.seed,
-                &[j],
-                k,
-                key,
-                &super::voi::mc_groups(p),
-            )
-        }),
+        // set by `run` (a comparison's decision is the comparison's)
+        value_of_information: None,
         at_least: opt.at_least.map(|amount| {
             // the draws with total PV ≥ amount: residual ≥ amount − deterministic PV
             let t = amount - p.centre[0];

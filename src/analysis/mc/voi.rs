@@ -404,13 +404,14 @@ fn exact_single(opts: &[Opt], slot: usize) -> f64 {
         }
     }
     let baseline = opts.iter().map(|o| o.mean).fold(0.0f64, f64::max);
-    let grids: Vec<(Vec<f64>, &Vec<(f64, f64)>)> =
-        by_dist.iter().map(|(f, lines)| (f.grid(), lines)).collect();
+    // each distribution's grid beside its lines
+    let grids: Vec<Vec<f64>> = by_dist.iter().map(|(f, _)| f.grid()).collect();
     let sum: f64 = (0..GRID)
         .map(|i| {
             grids
                 .iter()
-                .flat_map(|(q, lines)| lines.iter().map(move |(a, b)| a + b * q[i]))
+                .zip(&by_dist)
+                .flat_map(|(q, (_, lines))| lines.iter().map(move |(a, b)| a + b * q[i]))
                 .fold(fixed, f64::max)
         })
         .sum();
