@@ -127,7 +127,7 @@ fn rows_chart<'a, DB: DrawingBackend>(
     (lo, hi): (f64, f64),
     labels: &[String],
     label_width: u32,
-    lang: Lang,
+    x_label: &dyn Fn(&f64) -> String,
 ) -> Result<Rows<'a, DB>, ReportError> {
     let n = labels.len().max(1);
     let mut c = ChartBuilder::on(area)
@@ -148,7 +148,7 @@ fn rows_chart<'a, DB: DrawingBackend>(
                 .unwrap_or_default(),
             _ => String::new(),
         })
-        .x_label_formatter(&|x| tkr(*x, lang))
+        .x_label_formatter(x_label)
         .draw()
         .map_err(err)?;
     Ok(c)
@@ -339,7 +339,10 @@ impl Chart for Tornado {
                 .chain([self.base]),
         );
         let labels: Vec<String> = self.bars.iter().map(|b| b.0.clone()).collect();
-        let mut c = rows_chart(area, &self.title, (lo, hi), &labels, 260, self.lang)?;
+        let lang = self.lang;
+        let mut c = rows_chart(area, &self.title, (lo, hi), &labels, 260, &|x| {
+            tkr(*x, lang)
+        })?;
         c.draw_series(self.bars.iter().enumerate().map(|(i, (_, a, b))| {
             let y = n - 1 - i;
             Rectangle::new(
@@ -481,27 +484,9 @@ impl Chart for Drivers {
         let n = self.bars.len().max(1);
         let labels: Vec<String> = self.bars.iter().map(|b| b.0.clone()).collect();
         let lang = self.lang;
-        let mut c = ChartBuilder::on(area)
-            .caption(&self.title, ("sans-serif", 18))
-            .margin(12)
-            .x_label_area_size(32)
-            .y_label_area_size(260)
-            .build_cartesian_2d(0.0..1.0, (0..n - 1).into_segmented())
-            .map_err(err)?;
-        c.configure_mesh()
-            .light_line_style(WHITE)
-            .disable_y_mesh()
-            .y_labels(n)
-            .y_label_formatter(&|y| match y {
-                SegmentValue::CenterOf(i) if *i < n => labels
-                    .get(n - 1 - *i)
-                    .map(|l| l.chars().take(38).collect())
-                    .unwrap_or_default(),
-                _ => String::new(),
-            })
-            .x_label_formatter(&|x| crate::present::format::pct(*x, 0, lang))
-            .draw()
-            .map_err(err)?;
+        let mut c = rows_chart(area, &self.title, (0.0, 1.0), &labels, 260, &|x| {
+            crate::present::format::pct(*x, 0, lang)
+        })?;
         for (alpha, pick) in [(0.35, 2usize), (0.9, 1)] {
             c.draw_series(self.bars.iter().enumerate().map(|(i, b)| {
                 let y = n - 1 - i;
@@ -567,7 +552,10 @@ impl Chart for Overlap {
         let n = self.rows.len().max(1);
         let (lo, hi) = range(self.rows.iter().flat_map(|r| [r.1, r.3]));
         let labels: Vec<String> = self.rows.iter().map(|r| r.0.clone()).collect();
-        let mut c = rows_chart(area, &self.title, (lo, hi), &labels, 160, self.lang)?;
+        let lang = self.lang;
+        let mut c = rows_chart(area, &self.title, (lo, hi), &labels, 160, &|x| {
+            tkr(*x, lang)
+        })?;
         for (i, (_, a, m, b)) in self.rows.iter().enumerate() {
             let y = n - 1 - i;
             let color = PALETTE[i % PALETTE.len()];

@@ -5,7 +5,7 @@ use crate::dist::Dist;
 
 use crate::testing::{parse, shipped};
 
-fn opt(draws: u64, seed: u64) -> Options {
+pub(super) fn opt(draws: u64, seed: u64) -> Options {
     Options {
         draws,
         seed,

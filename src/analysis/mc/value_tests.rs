@@ -7,14 +7,9 @@ use crate::testing::{parse, shipped};
 
 fn opt(draws: u64) -> Options {
     Options {
-        draws,
-        seed: 7,
-        interval: 0.9,
         confidence: None,
-        by_year: false,
-        at_least: None,
         sensitivity: true,
-        decision_key: None,
+        ..super::tests::opt(draws, 7)
     }
 }
 
@@ -78,6 +73,10 @@ fn run1(sc: &Scenario, o: &Options) -> McResult {
 fn index<'a>(r: &'a McResult, input: &str) -> &'a SobolIndex {
     let list = r.sensitivity.as_ref().expect("asked").get("total").unwrap();
     list.iter().find(|i| i.input == input).expect(input)
+}
+
+fn evppi<'a>(v: &'a ValueOfInformation, input: &str) -> &'a Evppi {
+    v.evppi.iter().find(|e| e.input == input).expect(input)
 }
 
 fn plan_of(sc: &Scenario) -> plan::Plan {
@@ -213,7 +212,7 @@ fn zero_width_inputs_have_zero_index_and_zero_value() {
     assert_eq!((c.first_order, c.total), (0.0, 0.0));
     assert_eq!(index(&r, "a.success_rate").total, 1.0);
     let v = r.value_of_information.as_ref().unwrap();
-    let e = v.evppi.iter().find(|e| e.input == "a.costs").unwrap();
+    let e = evppi(v, "a.costs");
     assert_eq!(e.value, 0.0);
 }
 
@@ -245,11 +244,7 @@ fn evpi_of_a_pv_affine_in_a_uniform_success_rate_in_closed_form() {
             v.evpi
         );
         // the only uncertain input: knowing it is knowing everything
-        let s = v
-            .evppi
-            .iter()
-            .find(|e| e.input == "a.success_rate")
-            .unwrap();
+        let s = evppi(&v, "a.success_rate");
         assert_eq!(s.value, v.evpi);
     }
 }
@@ -269,11 +264,7 @@ fn a_group_from_the_draws_agrees_with_direct_sampling_and_keeps_the_order() {
     ));
     let r = run1(&sc, &opt(200_000));
     let v = r.value_of_information.as_ref().unwrap();
-    let g = v
-        .evppi
-        .iter()
-        .find(|e| e.input == "a.consequences")
-        .unwrap();
+    let g = evppi(v, "a.consequences");
     assert_eq!(g.method, Method::Draws);
     assert_eq!(g.inputs, ["a.consequences.x", "a.consequences.y"]);
     // direct: E[max(f(X_x, X_y, μ_s, μ_c), 0)] − max(E PV, 0) with our own sampling
@@ -308,7 +299,7 @@ fn a_group_from_the_draws_agrees_with_direct_sampling_and_keeps_the_order() {
         assert!(e.value <= v.evpi, "{}: {} > {}", e.input, e.value, v.evpi);
     }
     for part in ["a.consequences.x", "a.consequences.y"] {
-        let p = v.evppi.iter().find(|e| e.input == part).unwrap();
+        let p = evppi(v, part);
         assert!(p.value <= g.value);
     }
     // sorted, most valuable first
@@ -327,11 +318,7 @@ fn a_group_whose_conditional_pv_keeps_its_sign_is_worth_nothing_exactly() {
         "consequences = { dist = \"uniform\", min = 0.8, max = 1.2, per = \"item\" }",
     ));
     let v = run1(&sc, &opt(10_000)).value_of_information.unwrap();
-    let g = v
-        .evppi
-        .iter()
-        .find(|e| e.input == "a.consequences")
-        .unwrap();
+    let g = evppi(&v, "a.consequences");
     assert_eq!((g.value, g.method), (0.0, Method::Exact));
     assert_eq!(
         v.evpi, 0.0,
@@ -346,11 +333,7 @@ fn a_group_whose_conditional_pv_keeps_its_sign_is_worth_nothing_exactly() {
         "consequences = { dist = \"uniform\", min = 0.5, max = 1.5, per = \"item\" }",
     ));
     let v = run1(&sc, &opt(10_000)).value_of_information.unwrap();
-    let g = v
-        .evppi
-        .iter()
-        .find(|e| e.input == "a.consequences")
-        .unwrap();
+    let g = evppi(&v, "a.consequences");
     assert_eq!(g.method, Method::Draws);
     assert!(g.value > 0.0 && g.value <= v.evpi);
 }
