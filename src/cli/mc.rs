@@ -44,8 +44,16 @@ fn text(sc: &Scenario, r: &McResult, lang: Lang) -> String {
     if let Some(a) = &r.at_least {
         out += &format!("{}\n", words::at_least(a, lang));
     }
+    if let Some(c) = &r.correlation {
+        out += &format!("{}\n", lang.t("Korrelationer:", "Correlations:"));
+        for line in words::correlation_lines(c, lang) {
+            out += &format!("  {line}\n");
+        }
+    }
     if let Some(t) = view::sensitivity(r, crate::model::TOTAL, lang) {
         out += &format!("\n{}", super::titled_text(&t, lang));
+    } else if r.value_of_information.is_some() {
+        out += &format!("\n{}\n", words::correlated_sensitivity(lang));
     }
     if let Some(v) = &r.value_of_information {
         out += &value_text(v, lang);

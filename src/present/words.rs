@@ -811,6 +811,41 @@ pub fn precision(p: &crate::analysis::mc::Precision, draws: u64, lang: Lang) -> 
     )
 }
 
+/// The correlations of a run, a line per pair asked for: "succesraten for cti og succesraten for
+/// bostoette: rangkorrelation 0,60 (trækkene: 0,60)".
+pub fn correlation_lines(
+    c: &crate::analysis::mc::copula::CorrelationResult,
+    lang: Lang,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    for i in 0..c.inputs.len() {
+        for j in i + 1..c.inputs.len() {
+            if c.requested[i][j] == 0.0 {
+                continue;
+            }
+            out.push(format!(
+                "{} {} {}: {} {} ({}: {})",
+                input(&c.inputs[i], "", true, lang),
+                lang.t("og", "and"),
+                input(&c.inputs[j], "", true, lang),
+                lang.t("rangkorrelation", "rank correlation"),
+                dec(c.requested[i][j], 2, lang),
+                lang.t("trækkene", "the draws"),
+                dec(c.achieved[i][j], 2, lang)
+            ));
+        }
+    }
+    out
+}
+
+/// Why there are no Sobol indices (nor values of single inputs) with correlated inputs.
+pub fn correlated_sensitivity(lang: Lang) -> &'static str {
+    lang.t(
+        "Med korrelerede input er Sobol-indeks (hvad driver usikkerheden) og værdien af at kende enkelte input ikke defineret som her; kun værdien af fuld information er beregnet.",
+        "With correlated inputs the Sobol indices (what drives the uncertainty) and the value of knowing single inputs are not defined as here; only the value of perfect information is computed.",
+    )
+}
+
 /// An amount for running text: to the thousand from 10.000 kr., else to the krone.
 fn amount(v: f64, lang: Lang) -> String {
     if v.abs() >= 10_000.0 {

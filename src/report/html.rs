@@ -454,6 +454,17 @@ fn assumptions(sc: &Scenario, s: &Summary, lang: Lang) -> String {
         l("Usikkerhedsintervaller", "Uncertainty ranges")
     );
     h += &view::decision::uncertainty(sc, lang).to_html(lang);
+    let correlation = s
+        .comparison
+        .as_ref()
+        .and_then(|c| c.correlation.as_ref())
+        .or_else(|| s.mc.first().and_then(|m| m.correlation.as_ref()));
+    if let Some(c) = correlation {
+        h += &format!("<p>{}</p>\n", l("Korrelationer:", "Correlations:"));
+        for line in words::correlation_lines(c, lang) {
+            h += &format!("<p>– {}</p>\n", esc(&line));
+        }
+    }
     h += &format!(
         "<h3>{}</h3>\n",
         l("Vidensdatabasens rækker", "Knowledge-base rows used")

@@ -405,6 +405,9 @@ pub struct Scenario {
     pub monte_carlo: MonteCarloSettings,
     /// Grids declared in the file.
     pub grids: Vec<GridDecl>,
+    /// Rank correlations between uncertain inputs (`[[correlation]]`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub correlation: Option<Correlation>,
     /// The logbook: every note and source in the file.
     pub logbook: Vec<LogEntry>,
     /// Every item whose numbers are illustrative (not from the reference material).
@@ -419,6 +422,66 @@ pub struct Scenario {
     /// The published calculation this file rebuilds, if it is an erfaringsdatabase case.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub case: Option<Case>,
+}
+
+/// The rank correlations the file asks for: the inputs named (in the order they are first
+/// named) and Spearman's ρ between every two (1 on the diagonal, 0 where none is given).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Correlation {
+    /// Input names (`<id>.success_rate`, …, see [`input_name`]).
+    pub inputs: Vec<String>,
+    /// Rank correlations, `[input][input]`.
+    pub rank: Vec<Vec<f64>>,
+}
+
+/// The name of an uncertain input of intervention `id` for the user, and its item's or area's
+/// name: `<id>.success_rate`, `<id>.costs`, `<id>.<consequences | prices>.<item id | area:<name>>`,
+/// `<id>.consequences.all`, and `<id>.prices` for one factor on all prices. `what` is
+/// `success_rate`, `costs`, `consequences` or `prices`; `per` and `item` matter for the last two.
+pub fn input_name(
+    id: &str,
+    what: &str,
+    per: FactorScope,
+    item: Option<&ItemSpec>,
+) -> (String, String) {
+    match (what, per, item) {
+        ("success_rate" | "costs", ..) | (_, _, None) => (format!("{id}.{what}"), String::new()),
+        (_, FactorScope::Item, Some(item)) => {
+            (format!("{id}.{what}.{}", item.id), item.name.clone())
+        }
+        (_, FactorScope::Area, Some(item)) => {
+            (format!("{id}.{what}.area:{}", item.area), item.area.clone())
+        }
+        ("prices", FactorScope::All, _) => (format!("{id}.prices"), String::new()),
+        (_, FactorScope::All, _) => (format!("{id}.{what}.all"), String::new()),
+    }
+}
+
+impl Intervention {
+    /// The names of its uncertain inputs ([`input_name`]), once each.
+    pub fn input_names(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        let mut add = |n: String| {
+            if !out.contains(&n) {
+                out.push(n);
+            }
+        };
+        let u = &self.uncertainty;
+        if u.success_rate.is_some() {
+            add(input_name(&self.id, "success_rate", FactorScope::All, None).0);
+        }
+        if u.costs.is_some() {
+            add(input_name(&self.id, "costs", FactorScope::All, None).0);
+        }
+        for (what, sd) in [("consequences", &u.consequences), ("prices", &u.prices)] {
+            if let Some(sd) = sd {
+                for item in &self.items {
+                    add(input_name(&self.id, what, sd.per, Some(item)).0);
+                }
+            }
+        }
+        out
+    }
 }
 
 /// A published SØM calculation (Socialstyrelsen's erfaringsdatabase) that a scenario rebuilds:

@@ -19,12 +19,13 @@ pub type FreeTable = BTreeMap<String, Spanned<toml::Value>>;
 
 /// The keys of [`RawFile`]: the file's sections and top-level fields, in the order the error
 /// messages list them (a test checks them against the struct).
-pub const TOP_LEVEL: [&str; 8] = [
+pub const TOP_LEVEL: [&str; 9] = [
     "title",
     "case",
     "settings",
     "intervention",
     "monte_carlo",
+    "correlation",
     "grid",
     "note",
     "source",
@@ -45,6 +46,9 @@ pub struct RawFile {
     pub intervention: Vec<Spanned<RawIntervention>>,
     /// `[monte_carlo]`.
     pub monte_carlo: Option<Spanned<RawMonteCarlo>>,
+    /// `[[correlation]]`: rank correlations between uncertain inputs.
+    #[serde(default)]
+    pub correlation: Vec<Spanned<RawCorrelation>>,
     /// `[[grid]]`: scenario grids a report includes.
     #[serde(default)]
     pub grid: Vec<Spanned<RawGrid>>,
@@ -184,6 +188,25 @@ pub struct RawMonteCarlo {
     pub interval: Option<Spanned<f64>>,
     pub note: Option<String>,
     pub source: Option<String>,
+}
+
+/// `[[correlation]]`: one pair (`inputs` = two names, `rank`), or a whole matrix (`matrix`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCorrelation {
+    pub inputs: Option<Spanned<Vec<Spanned<String>>>>,
+    pub rank: Option<Spanned<toml::Value>>,
+    pub matrix: Option<Spanned<RawMatrix>>,
+    pub note: Option<String>,
+    pub source: Option<String>,
+}
+
+/// `matrix = { inputs = [...], rank = [[...], ...] }` of a `[[correlation]]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawMatrix {
+    pub inputs: Spanned<Vec<Spanned<String>>>,
+    pub rank: Spanned<Vec<Spanned<Vec<Spanned<toml::Value>>>>>,
 }
 
 /// `[[grid]]`.

@@ -4,6 +4,7 @@
 
 pub mod anova;
 mod bounds;
+pub mod copula;
 pub mod engine;
 pub mod plan;
 mod result;
@@ -158,6 +159,10 @@ pub fn run(
         portfolio_years: None,
     };
     let (d, _, mut results) = run_plan(sc, kb_hash, &plan, opt, extras, observer)?;
+    let correlation = engine::achieved_correlation(&plan, d.n, opt.seed);
+    for r in &mut results {
+        r.correlation = correlation.clone();
+    }
     if opt.sensitivity {
         // each intervention's own decision: fund it or not
         let key = opt.decision_key.as_deref().unwrap_or(crate::model::TOTAL);
@@ -386,6 +391,7 @@ pub fn compare(
         )
     });
     Ok(Comparison {
+        correlation: engine::achieved_correlation(&plan, n, opt.seed),
         pairs,
         ranking,
         portfolio,

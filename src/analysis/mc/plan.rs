@@ -146,6 +146,8 @@ pub struct Plan {
     /// Overlaps between planned interventions, `(b, a, share)`: share of b's participants also
     /// take a, so in a portfolio b counts at s_b · (1 − share · s_a) (crate::model::sum).
     pub overlaps: Vec<(usize, usize, f64)>,
+    /// Rank correlations between the inputs (`[[correlation]]`), as a copula on the uniforms.
+    pub copula: Option<super::copula::Copula>,
 }
 
 fn slot(slots: &mut Vec<String>, name: String) -> usize {
@@ -179,12 +181,62 @@ impl Plan {
                 Some((at(&iv.id)?, at(&o.with)?, o.share))
             })
             .collect();
+        let copula = match &sc.correlation {
+            Some(c) => copula(c, &out)?,
+            None => None,
+        };
         Ok(Plan {
             slots,
             ivs: out,
             overlaps,
+            copula,
         })
     }
+}
+
+/// The copula of the file's correlations over the planned interventions' inputs (names of
+/// interventions outside the plan are left out: the workbench plans one intervention alone).
+/// Two names that are one draw already (common random numbers) cannot be correlated again.
+fn copula(
+    c: &crate::scenario::Correlation,
+    ivs: &[InterventionPlan],
+) -> Result<Option<super::copula::Copula>, AnalysisError> {
+    let slot_of = |name: &str| -> Option<usize> {
+        ivs.iter().find_map(|p| {
+            let inputs = [&p.success, &p.costs]
+                .into_iter()
+                .chain(p.columns.iter().flat_map(|c| [&c.consequences, &c.prices]));
+            inputs.flatten().find(|i| i.name == name).map(|i| i.slot)
+        })
+    };
+    let keep: Vec<(usize, usize)> = c
+        .inputs
+        .iter()
+        .enumerate()
+        .filter_map(|(i, n)| slot_of(n).map(|s| (i, s)))
+        .collect();
+    for (a, (i, s)) in keep.iter().enumerate() {
+        if let Some((j, _)) = keep[..a].iter().find(|(_, t)| t == s) {
+            return Err(AnalysisError::Invalid(format!(
+                "{} and {} are already one and the same draw (common random numbers: the same \
+                 target group and goal with the same distribution, or the same item); mark one \
+                 intervention `independent = true` to correlate them instead",
+                c.inputs[*j], c.inputs[*i]
+            )));
+        }
+    }
+    if keep.len() < 2 {
+        return Ok(None);
+    }
+    let rank: Vec<Vec<f64>> = keep
+        .iter()
+        .map(|(i, _)| keep.iter().map(|(j, _)| c.rank[*i][*j]).collect())
+        .collect();
+    Ok(super::copula::Copula::new(
+        keep.iter().map(|(_, s)| *s).collect(),
+        keep.iter().map(|(i, _)| c.inputs[*i].clone()).collect(),
+        rank,
+    ))
 }
 
 impl InterventionPlan {
@@ -227,11 +279,11 @@ impl InterventionPlan {
             }
         };
         let success = unc.success_rate.as_ref().map(|d| {
-            let name = (format!("{}.success_rate", iv.id), String::new());
+            let name = crate::scenario::input_name(&iv.id, "success_rate", FactorScope::All, None);
             input(slots, evidence("success_rate", d), d, name)
         });
         let costs = unc.costs.as_ref().map(|d| {
-            let name = (format!("{}.costs", iv.id), String::new());
+            let name = crate::scenario::input_name(&iv.id, "costs", FactorScope::All, None);
             input(slots, evidence("costs", d), d, name)
         });
         // columns: items grouped by their (consequence slot, price slot)
@@ -250,22 +302,9 @@ impl InterventionPlan {
                     FactorScope::All => own(&format!("{what}:all")),
                 }
             };
-            // the user's name of an input: `<id>.<what>.<item | area:<name> | all>`, and for a
-            // single price factor `<id>.prices`
-            let named = |what: &str, per: FactorScope| -> (String, String) {
-                match per {
-                    FactorScope::Item => {
-                        (format!("{}.{what}.{}", iv.id, item.id), item.name.clone())
-                    }
-                    FactorScope::Area => (
-                        format!("{}.{what}.area:{}", iv.id, item.area),
-                        item.area.clone(),
-                    ),
-                    FactorScope::All if what == "prices" => {
-                        (format!("{}.prices", iv.id), String::new())
-                    }
-                    FactorScope::All => (format!("{}.{what}.all", iv.id), String::new()),
-                }
+            // the user's name of an input (one rule: crate::scenario::input_name)
+            let named = |what: &str, per: FactorScope| {
+                crate::scenario::input_name(&iv.id, what, per, Some(item))
             };
             let c = unc.consequences.as_ref().map(|sd| {
                 let name = named("consequences", sd.per);

@@ -188,6 +188,9 @@ pub struct McResult {
     /// comparison's own results, whose decision is the comparison's).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value_of_information: Option<super::ValueOfInformation>,
+    /// The rank correlations asked for between inputs and those of the draws (`[[correlation]]`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub correlation: Option<super::copula::CorrelationResult>,
     /// Histogram of the total PV.
     pub histogram: Histogram,
     /// Share of draws breaking even in each horizon year (total), `[year, share]`.
@@ -327,6 +330,9 @@ pub struct Comparison {
     /// What knowing more is worth before choosing one of them, or none (`--sensitivity`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value_of_information: Option<super::ValueOfInformation>,
+    /// The rank correlations asked for between inputs and those of the draws.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub correlation: Option<super::copula::CorrelationResult>,
     /// Seed, draws, engine, hashes.
     pub provenance: Provenance,
 }

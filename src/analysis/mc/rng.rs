@@ -93,12 +93,16 @@ pub(super) fn block<'a, const AVX: bool>(
     draws: usize,
     slots: usize,
     buf: &'a mut Vec<f64>,
+    copula: Option<&super::copula::Copula>,
 ) -> &'a [f64] {
     let n = (draws * slots).div_ceil(4) * 4;
     if buf.len() < n {
         buf.resize(n, 0.0);
     }
     rng.fill::<AVX>(&mut buf[..n]);
+    if let Some(c) = copula {
+        c.apply(&mut buf[..draws * slots], slots, draws);
+    }
     &buf[..draws * slots]
 }
 

@@ -315,8 +315,9 @@ pub(super) fn summarise(
         required_success_rate,
         by_year: (d.year_row > 0).then(|| by_year(d, ranges, plan, j)),
         histogram,
-        sensitivity: opt
-            .sensitivity
+        correlation: None,
+        // Sobol indices need independent inputs: with correlations they are not defined
+        sensitivity: (opt.sensitivity && plan.copula.is_none())
             .then(|| keyed(&p.keys, per_key(&p.keys, |k| super::anova::sobol(p, k)))),
         // set by `run` (a comparison's decision is the comparison's)
         value_of_information: None,

@@ -169,7 +169,7 @@ fn the_expansion_is_the_engines_pv_on_every_shipped_scenario() {
         let slots = p.slots.len();
         let mut rng = Rng4::new(chunk_seed(1, 0));
         let mut ubuf = Vec::new();
-        let ub = rng::block::<false>(&mut rng, BLOCK, slots, &mut ubuf).to_vec();
+        let ub = rng::block::<false>(&mut rng, BLOCK, slots, &mut ubuf, p.copula.as_ref()).to_vec();
         for ip in &p.ivs {
             let f = factors(ip);
             let mut x = vec![0.0; BLOCK * ip.width];
@@ -414,4 +414,67 @@ fn a_decision_key_that_is_no_actor_is_refused() {
     };
     let e = run(&sc, "kb", &o, &crate::observer::Quiet).unwrap_err();
     assert!(e.to_string().contains("total"), "{e}");
+}
+
+#[test]
+fn correlated_item_factors_by_hand() {
+    // PV = 30.000·fx + 90.000·fy − 1.000, fx, fy ~ U(0.8, 1.2) with rank correlation ρ = 0.5:
+    // for uniform factors the rank correlation is their correlation, so
+    // Var = σ²(c_x² + c_y² + 2ρ·c_x·c_y) with σ² = 0.16/12
+    let text = two_items(
+        "0.3",
+        1000.0,
+        1000.0,
+        3000.0,
+        "consequences = { dist = \"uniform\", min = 0.8, max = 1.2, per = \"item\" }",
+    ) + "\n[[correlation]]\ninputs = [\"a.consequences.x\", \"a.consequences.y\"]\nrank = 0.5\n";
+    let sc = parse(&text);
+    let r = run1(&sc, &opt(100_000));
+    let var: f64 = 0.16 / 12.0 * (9e8 + 8.1e9 + 2.0 * 0.5 * 2.7e9);
+    let sd = r.pv.get("total").unwrap().sd;
+    assert!(
+        (sd / var.sqrt() - 1.0).abs() < 0.01,
+        "{sd} vs {}",
+        var.sqrt()
+    );
+    // the draws have the rank correlation asked for
+    let c = r.correlation.as_ref().expect("declared");
+    assert_eq!(c.inputs, ["a.consequences.x", "a.consequences.y"]);
+    assert_eq!(c.requested[0][1], 0.5);
+    assert!((c.achieved[0][1] - 0.5).abs() < 0.01, "{:?}", c.achieved);
+    // Sobol indices are not defined for correlated inputs; knowing everything still has a value
+    assert!(r.sensitivity.is_none());
+    let v = r.value_of_information.as_ref().unwrap();
+    assert!(v.evppi.is_empty());
+    // the same on any number of threads
+    let go = |threads| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap()
+            .install(|| serde_json::to_string(&run1(&sc, &opt(20_000))).unwrap())
+    };
+    assert_eq!(go(1), go(3));
+}
+
+#[test]
+fn inputs_that_are_one_draw_already_cannot_be_correlated() {
+    // the same item's factor in two interventions is one draw (common random numbers)
+    let one = two_items(
+        "0.3",
+        1000.0,
+        1000.0,
+        3000.0,
+        "consequences = { dist = \"uniform\", min = 0.8, max = 1.2, per = \"item\" }",
+    );
+    let b = one
+        .split("[[intervention]]")
+        .nth(1)
+        .unwrap()
+        .replace("id = \"a\"", "id = \"b\"");
+    let text = format!(
+        "{one}\n[[intervention]]{b}\n[[correlation]]\ninputs = [\"a.consequences.x\", \"b.consequences.x\"]\nrank = 0.3\n"
+    );
+    let e = run(&parse(&text), "kb", &opt(100), &crate::observer::Quiet).unwrap_err();
+    assert!(e.to_string().contains("independent = true"), "{e}");
 }

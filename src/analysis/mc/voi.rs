@@ -285,6 +285,13 @@ pub fn value_of_information(
         }
         v
     };
+    // with correlated inputs E[V | some inputs] is no longer the PV at the others' means: only
+    // EVPI (over the draws, whose inputs carry the correlations) is given
+    let correlated = plan.copula.is_some();
+    if correlated {
+        slots.clear();
+    }
+    let groups: &[Group] = if correlated { &[] } else { groups };
     // single inputs, exactly
     let singles: Vec<(usize, f64)> = slots
         .par_iter()
@@ -356,7 +363,10 @@ pub fn value_of_information(
         }
     }
     // EVPI: exact with one uncertain input, else over the run's draws
-    let (evpi, evpi_method, evpi_se) = if let [only] = uncertain[..] {
+    let (evpi, evpi_method, evpi_se) = if correlated && !uncertain.is_empty() {
+        let (v, se) = evpi_draws(d, &opts, k);
+        (v, Method::Draws, Some(se))
+    } else if let [only] = uncertain[..] {
         (single(only), Method::Exact, None)
     } else if uncertain.is_empty() {
         (0.0, Method::Exact, None)
@@ -558,7 +568,8 @@ fn grouped(
             let mut best = [0.0f64; BLOCK];
             for b0 in (0..draws).step_by(BLOCK) {
                 let nb = BLOCK.min(draws - b0);
-                let ub = rng::block::<false>(&mut rng, nb, n_slots, &mut ubuf);
+                let ub =
+                    rng::block::<false>(&mut rng, nb, n_slots, &mut ubuf, plan.copula.as_ref());
                 for ((masked, fixed), acc) in setup.iter().zip(&mut acc) {
                     best[..nb].fill(*fixed);
                     for (a, p) in masked.iter().enumerate() {

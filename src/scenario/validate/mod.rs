@@ -2,6 +2,7 @@
 //! the file's text (for line numbers), its methods split by the part of the file they check —
 //! [`settings`], [`intervention`], [`items`], [`uncertainty`] — and the helpers they share here.
 
+mod correlation;
 mod intervention;
 mod items;
 mod settings;
@@ -398,7 +399,9 @@ impl Validator<'_> {
                 ));
             }
         }
+        let correlation = self.correlation(&raw.correlation, &interventions, &mut logbook)?;
         Ok(Scenario {
+            correlation,
             case,
             limits: self.limits,
             path: self.path.clone(),
