@@ -5,7 +5,7 @@
 //! distribution is exactly as given. For normal scores, Spearman's ρ and the normal correlation r
 //! are tied by ρ = (6/π)·asin(r/2), so asking for ρ means using r = 2·sin(π·ρ/6).
 //!
-//! The transform is applied to each block of uniforms as it is made ([`super::rng::block`]), per
+//! The transform is applied to each block of uniforms as it is made (the engine's `rng::block`), per
 //! draw, so every pass over the draws sees the same correlated uniforms, on any number of
 //! threads.
 

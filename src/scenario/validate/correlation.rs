@@ -36,10 +36,10 @@ impl Validator<'_> {
                          <intervention id>.success_rate, .costs, .prices or \
                          .consequences.<item id | area:<name> | all> as the \
                          [intervention.uncertainty] tables give them (this file's: {})",
-                        if known.is_empty() {
-                            "none".to_string()
-                        } else {
-                            known.join(", ")
+                        match known.len() {
+                            0 => "none".to_string(),
+                            1..=12 => known.join(", "),
+                            n => format!("{}, … ({n} in all)", known[..12].join(", ")),
                         }
                     ),
                 ));
