@@ -4,8 +4,8 @@
 //! "fund the one with the highest expected PV, or none".
 //!
 //! With options j (their PVs V_j, and "none" = 0):
-//! EVPI = E[max(0, max_j V_j)] − max(0, max_j E[V_j]) and, for a group G of inputs,
-//! EVPPI(G) = E_G[max(0, max_j E[V_j | X_G])] − max(0, max_j E[V_j]).
+//! `EVPI = E[max(0, max_j V_j)] − max(0, max_j E[V_j])` and, for a group G of inputs,
+//! `EVPPI(G) = E_G[max(0, max_j E[V_j | X_G])] − max(0, max_j E[V_j])`.
 //!
 //! **The inner expectation is exact.** The PV is multilinear in independent inputs
 //! ([`super::anova`]), so E[V_j | X_G] is the PV with every input outside G at its mean: no
