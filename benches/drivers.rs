@@ -52,6 +52,7 @@ fn drivers(c: &mut Criterion) {
         at_least: None,
         sensitivity: false,
         decision_key: None,
+        sampling: None,
     };
     g.bench_function("mc40_1m", |b| {
         b.iter(|| black_box(mc::run(&mc40, "kb", &o, &soem::observer::Quiet).expect("mc")))
@@ -71,6 +72,7 @@ fn workloads(c: &mut Criterion) {
         at_least: None,
         sensitivity: false,
         decision_key: None,
+        sampling: None,
     };
     let mut g = c.benchmark_group("workloads");
     g.sample_size(10);

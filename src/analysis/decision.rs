@@ -117,6 +117,7 @@ pub fn analyse(
         // what drives the uncertainty and what knowing more is worth: always in the report
         sensitivity: true,
         decision_key: None,
+        sampling: None,
     };
     let (mc, comparison) = if sc.interventions.len() >= 2 {
         let c = crate::analysis::mc::compare(sc, &kb.hash, &mc_opt, observer)?;

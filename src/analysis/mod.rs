@@ -27,6 +27,7 @@ pub fn exercise(sc: &crate::scenario::Scenario) -> usize {
         at_least: None,
         sensitivity: false,
         decision_key: None,
+        sampling: None,
     };
     let _ = mc::run(sc, "fuzz", &opt, &crate::observer::Quiet);
     if sc.interventions.len() >= 2 {

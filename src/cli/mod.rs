@@ -308,6 +308,10 @@ pub struct McArgs {
     /// [default: total]
     #[arg(long, value_name = "KEY", requires = "sensitivity")]
     pub decision_key: Option<String>,
+    /// How the draws' uniforms are made: random, or lhs (Latin hypercube, stratified within
+    /// every chunk of 2,048 draws) [default: the file's [monte_carlo] sampling, else random]
+    #[arg(long, value_enum)]
+    pub sampling: Option<crate::scenario::Sampling>,
 }
 
 impl McArgs {
@@ -321,6 +325,7 @@ impl McArgs {
             at_least: self.at_least,
             sensitivity: self.sensitivity,
             decision_key: self.decision_key.clone(),
+            sampling: self.sampling,
         }
     }
 }

@@ -432,6 +432,7 @@ prices = { stat = 400 }
             at_least: None,
             sensitivity: false,
             decision_key: None,
+            sampling: None,
         };
         let c = crate::analysis::mc::compare(&sc, "kb", &opt, &crate::observer::Quiet)
             .expect("compare");

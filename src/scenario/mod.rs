@@ -388,6 +388,19 @@ pub struct MonteCarloSettings {
     pub seed: u64,
     /// Central interval (default 0.90).
     pub interval: f64,
+    /// How the uniforms are drawn (default random).
+    pub sampling: Sampling,
+}
+
+/// How a Monte Carlo run draws its uniforms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Sampling {
+    /// Independent uniforms (plain Monte Carlo).
+    #[default]
+    Random,
+    /// Latin hypercube: each input's uniforms stratified within every chunk of 2,048 draws.
+    Lhs,
 }
 
 /// A checked scenario.

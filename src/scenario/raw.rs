@@ -186,6 +186,7 @@ pub struct RawMonteCarlo {
     pub draws: Option<Spanned<i64>>,
     pub seed: Option<Spanned<i64>>,
     pub interval: Option<Spanned<f64>>,
+    pub sampling: Option<Spanned<String>>,
     pub note: Option<String>,
     pub source: Option<String>,
 }

@@ -2042,6 +2042,7 @@ fn live_options(sc: &Scenario) -> crate::analysis::mc::Options {
         at_least: None,
         sensitivity: false,
         decision_key: None,
+        sampling: None,
     }
 }
 

@@ -12,7 +12,7 @@
 use rayon::prelude::*;
 
 use super::plan::{Input, InterventionPlan, LANES, Plan};
-use super::rng::{self, Rng4};
+use super::rng;
 use super::search::*;
 pub use super::simd::Isa;
 use super::years::{Keep, Tally};
@@ -302,9 +302,8 @@ fn run_chunk_generic<const AVX: bool>(
     keep: &Keep,
     mut job: Job<'_>,
 ) -> ChunkStats {
-    let mut rng = Rng4::new(chunk_seed(seed, job.chunk as u64));
+    let mut uni = rng::Uniforms::new(plan, seed, job.chunk, job.draws);
     let slots = plan.slots.len();
-    let mut ubuf = Vec::new();
     // x vectors of a block of draws, per intervention
     let mut xs: Vec<Vec<f64>> = plan
         .ivs
@@ -323,7 +322,7 @@ fn run_chunk_generic<const AVX: bool>(
     let (mut over_x0, mut over_x1, mut over_s) = (Vec::new(), Vec::new(), [0.0; BLOCK]);
     for b0 in (0..job.draws).step_by(BLOCK) {
         let nb = BLOCK.min(job.draws - b0);
-        let ub = rng::block::<AVX>(&mut rng, nb, slots, &mut ubuf, plan.copula.as_ref());
+        let ub = uni.next::<AVX>(nb);
         for (j, p) in plan.ivs.iter().enumerate() {
             fill_block::<AVX>(p, ub, slots, nb, &mut xs[j], &mut ss[j], None);
         }
@@ -590,17 +589,16 @@ pub fn affine_draws(plan: &Plan, j: usize, n: usize, seed: u64) -> Vec<(f64, f64
     out.par_chunks_mut(CHUNK * k_n)
         .enumerate()
         .for_each(|(chunk, dst)| {
-            // the same uniforms as `run`: same chunk seed, same blocks
-            let mut rng = Rng4::new(chunk_seed(seed, chunk as u64));
+            // the same uniforms as `run`: same chunk, same blocks
+            let draws = dst.len() / k_n;
+            let mut uni = rng::Uniforms::new(plan, seed, chunk, draws);
             let slots = plan.slots.len();
-            let mut ubuf = Vec::new();
             let (mut x0, mut x1) = (vec![0.0; BLOCK * p.width], vec![0.0; BLOCK * p.width]);
             let mut s = [0.0; BLOCK];
             let w = p.width;
-            let draws = dst.len() / k_n;
             for b0 in (0..draws).step_by(BLOCK) {
                 let nb = BLOCK.min(draws - b0);
-                let ub = rng::block::<false>(&mut rng, nb, slots, &mut ubuf, plan.copula.as_ref());
+                let ub = uni.next::<false>(nb);
                 fill_block::<false>(p, ub, slots, nb, &mut x0, &mut s, Some(0.0));
                 fill_block::<false>(p, ub, slots, nb, &mut x1, &mut s, Some(1.0));
                 for i in 0..nb {
@@ -623,14 +621,13 @@ pub fn success_draws(plan: &Plan, j: usize, n: usize, seed: u64) -> Vec<f64> {
     out.par_chunks_mut(CHUNK)
         .enumerate()
         .for_each(|(chunk, dst)| {
-            let mut rng = Rng4::new(chunk_seed(seed, chunk as u64));
+            let mut uni = rng::Uniforms::new(plan, seed, chunk, dst.len());
             let slots = plan.slots.len();
-            let mut ubuf = Vec::new();
             let mut x = vec![0.0; BLOCK * p.width];
             let mut s = [0.0; BLOCK];
             for b0 in (0..dst.len()).step_by(BLOCK) {
                 let nb = BLOCK.min(dst.len() - b0);
-                let ub = rng::block::<false>(&mut rng, nb, slots, &mut ubuf, plan.copula.as_ref());
+                let ub = uni.next::<false>(nb);
                 fill_block::<false>(p, ub, slots, nb, &mut x, &mut s, None);
                 dst[b0..b0 + nb].copy_from_slice(&s[..nb]);
             }
@@ -653,13 +650,12 @@ pub fn achieved_correlation(
     let parts: Vec<Vec<f32>> = (0..n.div_ceil(CHUNK))
         .into_par_iter()
         .map(|chunk| {
-            let mut rng = Rng4::new(chunk_seed(seed, chunk as u64));
-            let mut ubuf = Vec::new();
             let draws = CHUNK.min(n - chunk * CHUNK);
+            let mut uni = rng::Uniforms::new(plan, seed, chunk, draws);
             let mut out = vec![0.0f32; m * draws];
             for b0 in (0..draws).step_by(BLOCK) {
                 let nb = BLOCK.min(draws - b0);
-                let ub = rng::block::<false>(&mut rng, nb, slots, &mut ubuf, Some(c));
+                let ub = uni.next::<false>(nb);
                 for d in 0..nb {
                     for (i, s) in c.slots.iter().enumerate() {
                         out[i * draws + b0 + d] = ub[d * slots + s] as f32;
@@ -751,7 +747,7 @@ mod tests {
     /// first draw has every uniform at 0.5.
     fn test_draws(plan: &Plan, n: usize, seed: u64) -> (Vec<f64>, Vec<f64>) {
         let p = &plan.ivs[0];
-        let mut rng = Rng4::new(seed);
+        let mut rng = rng::Rng4::new(seed);
         let slots = plan.slots.len();
         let w = p.width;
         let (mut xs, mut ss) = (vec![0.0; n * w], vec![0.0; n]);

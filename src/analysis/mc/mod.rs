@@ -53,6 +53,8 @@ pub struct Options {
     pub sensitivity: bool,
     /// The key the decision is taken on for the value of information (`None`: the total).
     pub decision_key: Option<String>,
+    /// How the uniforms are drawn (`None`: the file's `[monte_carlo] sampling`).
+    pub sampling: Option<crate::scenario::Sampling>,
 }
 
 /// Checks the options against the scenario's limits.
@@ -153,7 +155,7 @@ pub fn run(
 ) -> Result<Vec<McResult>, AnalysisError> {
     check(sc, opt)?;
     let ivs: Vec<&Intervention> = sc.interventions.iter().collect();
-    let plan = Plan::new(sc, &ivs)?;
+    let plan = plan_of(sc, &ivs, opt)?;
     let extras = Outputs {
         by_year: opt.by_year,
         portfolio_years: None,
@@ -182,6 +184,15 @@ pub fn run(
     }
     observer.check()?;
     Ok(results)
+}
+
+/// The plan of a run: the file's, with the sampling the options ask for.
+fn plan_of(sc: &Scenario, ivs: &[&Intervention], opt: &Options) -> Result<Plan, AnalysisError> {
+    let mut plan = Plan::new(sc, ivs)?;
+    if let Some(s) = opt.sampling {
+        plan.lhs = s == crate::scenario::Sampling::Lhs;
+    }
+    Ok(plan)
 }
 
 /// The run of `run` and `compare` on a plan: the memory check, the draws and their per-year
@@ -228,7 +239,7 @@ pub fn compare(
         )));
     }
     let ivs: Vec<&Intervention> = sc.interventions.iter().collect();
-    let plan = Plan::new(sc, &ivs)?;
+    let plan = plan_of(sc, &ivs, opt)?;
     // the portfolio's budget years, summed in the engine: every calendar year of any horizon
     let first = plan.ivs.iter().map(|p| p.start_year).min().unwrap_or(0);
     let last = plan

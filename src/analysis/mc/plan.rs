@@ -148,6 +148,8 @@ pub struct Plan {
     pub overlaps: Vec<(usize, usize, f64)>,
     /// Rank correlations between the inputs (`[[correlation]]`), as a copula on the uniforms.
     pub copula: Option<super::copula::Copula>,
+    /// Latin hypercube sampling: each input's uniforms stratified within every chunk.
+    pub lhs: bool,
 }
 
 fn slot(slots: &mut Vec<String>, name: String) -> usize {
@@ -190,6 +192,7 @@ impl Plan {
             ivs: out,
             overlaps,
             copula,
+            lhs: sc.monte_carlo.sampling == crate::scenario::Sampling::Lhs,
         })
     }
 }

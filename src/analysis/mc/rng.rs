@@ -84,26 +84,82 @@ impl Rng4 {
     }
 }
 
-/// The uniforms of `draws` consecutive draws with `slots` uniforms each, into `buf`
-/// (`draws × slots` of them, rounded up to a multiple of 4; the rounding's extra numbers are
-/// dropped). Every pass over a chunk's draws in the same blocks gets the same uniforms.
-#[inline(always)]
-pub(super) fn block<'a, const AVX: bool>(
-    rng: &mut Rng4,
-    draws: usize,
+/// Salt of the Latin hypercube's permutations (a stream apart from the draws' own).
+const STRATA_SALT: u64 = 0x4C48_535F_5354_5241;
+
+/// A chunk's uniforms, block after block, as every pass over the draws makes them: the chunk's
+/// generator; with Latin hypercube sampling each input's uniforms stratified over the chunk
+/// (draw d gets (π(d) + v)/n for a permutation π of the chunk's n strata, one per input, and its
+/// own uniform v); then correlated by the plan's copula. The permutations come from the run seed
+/// and the chunk's index only, so every pass and any number of threads sees the same draws.
+pub(super) struct Uniforms<'p> {
+    rng: Rng4,
+    buf: Vec<f64>,
     slots: usize,
-    buf: &'a mut Vec<f64>,
-    copula: Option<&super::copula::Copula>,
-) -> &'a [f64] {
-    let n = (draws * slots).div_ceil(4) * 4;
-    if buf.len() < n {
-        buf.resize(n, 0.0);
+    copula: Option<&'p super::copula::Copula>,
+    /// `[slot][draw]`: the stratum of each draw (Latin hypercube), or empty.
+    strata: Vec<u32>,
+    draws: usize,
+    at: usize,
+}
+
+impl<'p> Uniforms<'p> {
+    /// The uniforms of chunk `chunk` (of `draws` draws) of a run of `plan` with `seed`.
+    pub(super) fn new(plan: &'p super::plan::Plan, seed: u64, chunk: usize, draws: usize) -> Self {
+        let slots = plan.slots.len();
+        let chunk_seed = super::engine::chunk_seed(seed, chunk as u64);
+        let mut strata = Vec::new();
+        if plan.lhs {
+            let mut g = Xoshiro256PlusPlus::seed_from_u64(chunk_seed ^ STRATA_SALT);
+            strata.reserve(slots * draws);
+            for _ in 0..slots {
+                let from = strata.len();
+                strata.extend(0..draws as u32);
+                // Fisher–Yates
+                let perm = &mut strata[from..];
+                for i in (1..draws).rev() {
+                    let j = (g.next_u64() % (i as u64 + 1)) as usize;
+                    perm.swap(i, j);
+                }
+            }
+        }
+        Uniforms {
+            rng: Rng4::new(chunk_seed),
+            buf: Vec::new(),
+            slots,
+            copula: plan.copula.as_ref(),
+            strata,
+            draws,
+            at: 0,
+        }
     }
-    rng.fill::<AVX>(&mut buf[..n]);
-    if let Some(c) = copula {
-        c.apply(&mut buf[..draws * slots], slots, draws);
+
+    /// The next `nb` draws' uniforms, `[draw][slot]`.
+    #[inline(always)]
+    pub(super) fn next<const AVX: bool>(&mut self, nb: usize) -> &[f64] {
+        let slots = self.slots;
+        let n = (nb * slots).div_ceil(4) * 4;
+        if self.buf.len() < n {
+            self.buf.resize(n, 0.0);
+        }
+        self.rng.fill::<AVX>(&mut self.buf[..n]);
+        let ub = &mut self.buf[..nb * slots];
+        if !self.strata.is_empty() {
+            let inv = 1.0 / self.draws as f64;
+            for d in 0..nb {
+                for s in 0..slots {
+                    let k = self.strata[s * self.draws + self.at + d];
+                    let u = &mut ub[d * slots + s];
+                    *u = (f64::from(k) + *u) * inv;
+                }
+            }
+        }
+        if let Some(c) = self.copula {
+            c.apply(ub, slots, nb);
+        }
+        self.at += nb;
+        &self.buf[..nb * slots]
     }
-    &buf[..draws * slots]
 }
 
 #[cfg(test)]

@@ -49,6 +49,49 @@ fn precision_probs(interval: f64, n: usize) -> [f64; 4] {
     ]
 }
 
+/// The precision of entry `at`'s estimates under Latin hypercube sampling, whose draws are not
+/// independent: every whole chunk is an independent Latin hypercube of 2,048 draws, so the
+/// standard errors come from the spread of the chunks' own mean, share of gains and interval
+/// ends (batch means: sd over the k chunks / √k). With fewer than two whole chunks the random
+/// sampling formulas stand (Latin hypercube is rarely less precise).
+fn replicate_precision(
+    d: &Draws,
+    at: usize,
+    (interval, centre): (f64, f64),
+    random: Precision,
+) -> Precision {
+    let k = d.n / engine::CHUNK;
+    if k < 2 {
+        return random;
+    }
+    let tail = 0.5 * (1.0 - interval);
+    let r = d.residuals(at);
+    let per: Vec<[f64; 4]> = (0..k)
+        .into_par_iter()
+        .map(|c| {
+            let part = &r[c * engine::CHUNK..(c + 1) * engine::CHUNK];
+            let n = part.len() as f64;
+            let mean = part.iter().map(|x| f64::from(*x)).sum::<f64>() / n;
+            let gains = part
+                .iter()
+                .filter(|x| centre + f64::from(**x) > 0.0)
+                .count();
+            let q = percentiles(part.len(), |i| part[i], &[tail, 1.0 - tail]);
+            [mean, gains as f64 / n, q[0], q[1]]
+        })
+        .collect();
+    let se = |i: usize| -> f64 {
+        let m = per.iter().map(|v| v[i]).sum::<f64>() / k as f64;
+        let var = per.iter().map(|v| (v[i] - m).powi(2)).sum::<f64>() / (k - 1) as f64;
+        (var / k as f64).sqrt()
+    };
+    Precision {
+        mean_se: se(0),
+        p_positive_se: se(1),
+        interval_se: [se(2), se(3)],
+    }
+}
+
 /// PV statistics of entry `at` of the draws, from its [`residual_percentiles`] `q`.
 fn pv_stats(d: &Draws, at: usize, q: &[f64], centre: f64) -> PvStats {
     let n = d.n as f64;
@@ -295,7 +338,14 @@ pub(super) fn summarise(
         &p.keys,
         q.iter()
             .enumerate()
-            .map(|(k, q)| pv_stats(d, off + k, q, p.centre[k]))
+            .map(|(k, q)| {
+                let mut s = pv_stats(d, off + k, q, p.centre[k]);
+                if plan.lhs {
+                    let at = (opt.interval, p.centre[k]);
+                    s.precision = replicate_precision(d, off + k, at, s.precision);
+                }
+                s
+            })
             .collect(),
     );
     let total = &q[0];

@@ -160,16 +160,16 @@ fn a_product_of_independent_inputs_from_the_moments_by_hand() {
 
 #[test]
 fn the_expansion_is_the_engines_pv_on_every_shipped_scenario() {
-    use super::engine::{BLOCK, chunk_seed, fill_block, pv};
-    use super::rng::{self, Rng4};
+    use super::engine::{BLOCK, fill_block, pv};
+    use super::rng;
     let mut checked = 0;
     for name in SHIPPED {
         let sc = shipped(name);
         let p = plan_of(&sc);
         let slots = p.slots.len();
-        let mut rng = Rng4::new(chunk_seed(1, 0));
-        let mut ubuf = Vec::new();
-        let ub = rng::block::<false>(&mut rng, BLOCK, slots, &mut ubuf, p.copula.as_ref()).to_vec();
+        let ub = rng::Uniforms::new(&p, 1, 0, BLOCK)
+            .next::<false>(BLOCK)
+            .to_vec();
         for ip in &p.ivs {
             let f = factors(ip);
             let mut x = vec![0.0; BLOCK * ip.width];

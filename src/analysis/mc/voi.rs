@@ -26,9 +26,9 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::anova::{Factor, GRID, Multilinear, factors};
-use super::engine::{BLOCK, CHUNK, Draws, chunk_seed, fill_block, pv};
+use super::engine::{BLOCK, CHUNK, Draws, fill_block, pv};
 use super::plan::{Input, InterventionPlan, Plan};
-use super::rng::{self, Rng4};
+use super::rng;
 use crate::dist::Sampler;
 
 /// How a value was computed.
@@ -547,9 +547,8 @@ fn grouped(
     let parts: Vec<Vec<Acc>> = (0..n.div_ceil(CHUNK))
         .into_par_iter()
         .map(|c| {
-            let mut rng = Rng4::new(chunk_seed(seed, c as u64));
-            let mut ubuf = Vec::new();
             let draws = CHUNK.min(n - c * CHUNK);
+            let mut uni = rng::Uniforms::new(plan, seed, c, draws);
             let mut acc: Vec<Acc> = setup
                 .iter()
                 .map(|(m, _)| Acc {
@@ -568,8 +567,7 @@ fn grouped(
             let mut best = [0.0f64; BLOCK];
             for b0 in (0..draws).step_by(BLOCK) {
                 let nb = BLOCK.min(draws - b0);
-                let ub =
-                    rng::block::<false>(&mut rng, nb, n_slots, &mut ubuf, plan.copula.as_ref());
+                let ub = uni.next::<false>(nb);
                 for ((masked, fixed), acc) in setup.iter().zip(&mut acc) {
                     best[..nb].fill(*fixed);
                     for (a, p) in masked.iter().enumerate() {

@@ -279,6 +279,7 @@ impl Validator<'_> {
                 draws: 10_000,
                 seed: 1,
                 interval: 0.90,
+                sampling: Sampling::Random,
             },
             Some(mc) => {
                 let m = mc.get_ref();
@@ -321,10 +322,25 @@ impl Validator<'_> {
                         x
                     }
                 };
+                let sampling = match m.sampling.as_ref().map(|s| (s, s.get_ref().as_str())) {
+                    None | Some((_, "random")) => Sampling::Random,
+                    Some((_, "lhs")) => Sampling::Lhs,
+                    Some((s, other)) => {
+                        return Err(self.at(
+                            s,
+                            "monte_carlo.sampling",
+                            format!(
+                                "got \"{other}\", expected \"random\" or \"lhs\" (Latin hypercube){}",
+                                crate::text::did_you_mean(other, ["random", "lhs"])
+                            ),
+                        ));
+                    }
+                };
                 MonteCarloSettings {
                     draws,
                     seed,
                     interval,
+                    sampling,
                 }
             }
         };
