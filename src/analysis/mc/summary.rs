@@ -76,8 +76,21 @@ fn replicate_precision(
                 .iter()
                 .filter(|x| centre + f64::from(**x) > 0.0)
                 .count();
-            let q = percentiles(part.len(), |i| part[i], &[tail, 1.0 - tail]);
-            [mean, gains as f64 / n, q[0], q[1]]
+            // the two interval ends by selection (numpy's linear rule), not a full sort
+            let mut v = part.to_vec();
+            let mut at = |p: f64| -> f64 {
+                let h = (part.len() - 1) as f64 * p;
+                let lo = h.floor() as usize;
+                let a = f64::from(*v.select_nth_unstable_by(lo, f32::total_cmp).1);
+                let b = if lo + 1 < part.len() {
+                    f64::from(*v.select_nth_unstable_by(lo + 1, f32::total_cmp).1)
+                } else {
+                    a
+                };
+                a + (h - lo as f64) * (b - a)
+            };
+            let (q0, q1) = (at(tail), at(1.0 - tail));
+            [mean, gains as f64 / n, q0, q1]
         })
         .collect();
     let se = |i: usize| -> f64 {
