@@ -53,6 +53,7 @@ fn drivers(c: &mut Criterion) {
         sensitivity: false,
         decision_key: None,
         sampling: None,
+        auto: None,
     };
     g.bench_function("mc40_1m", |b| {
         b.iter(|| black_box(mc::run(&mc40, "kb", &o, &soem::observer::Quiet).expect("mc")))
@@ -73,6 +74,7 @@ fn workloads(c: &mut Criterion) {
         sensitivity: false,
         decision_key: None,
         sampling: None,
+        auto: None,
     };
     let mut g = c.benchmark_group("workloads");
     g.sample_size(10);

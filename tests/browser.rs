@@ -355,6 +355,7 @@ fn a_municipal_economist_builds_compares_saves_and_reports_in_the_browser() {
         sensitivity: false,
         decision_key: None,
         sampling: None,
+        auto: None,
     };
     let mc = soem::analysis::mc::run(&sc, &kb.hash, &opt, &soem::Quiet).unwrap();
     let p = mc[0].pv.get(soem::model::TOTAL).unwrap();

@@ -181,7 +181,7 @@ proptest! {
         let s0 = sc.interventions[0].success_rate;
         sc.interventions[0].uncertainty.success_rate = Some(Dist::Uniform { min: s0, max: s0 });
         sc.interventions[0].uncertainty.costs = Some(Dist::Fixed { value: 1.0 });
-        let o = soem::analysis::mc::Options { draws: 500, seed, interval: 0.9, confidence: None, by_year: false, at_least: None, sensitivity: false, decision_key: None, sampling: None };
+        let o = soem::analysis::mc::Options { draws: 500, seed, interval: 0.9, confidence: None, by_year: false, at_least: None, sensitivity: false, decision_key: None, sampling: None, auto: None };
         let r = &soem::analysis::mc::run(&sc, "kb", &o, &soem::observer::Quiet).expect("mc")[0];
         let c = calculate(&sc, &sc.interventions[0]);
         for (key, st) in &r.pv.0 {
@@ -200,7 +200,7 @@ proptest! {
         use soem::dist::Dist;
         let mut sc = parse(&text);
         sc.interventions[0].uncertainty.success_rate = Some(Dist::Triangular { min: 0.0, mode: 0.2, max: 0.6 });
-        let o = soem::analysis::mc::Options { draws: 5000, seed, interval: 0.9, confidence: Some(0.8), by_year: true, at_least: None, sensitivity: false, decision_key: None, sampling: None };
+        let o = soem::analysis::mc::Options { draws: 5000, seed, interval: 0.9, confidence: Some(0.8), by_year: true, at_least: None, sensitivity: false, decision_key: None, sampling: None, auto: None };
         let json = |n: usize| {
             let pool = rayon::ThreadPoolBuilder::new().num_threads(n).build().expect("pool");
             pool.install(|| serde_json::to_string(&soem::analysis::mc::run(&sc, "kb", &o, &soem::observer::Quiet).expect("mc")).expect("json"))
@@ -219,7 +219,7 @@ proptest! {
             iv.uncertainty.success_rate = Some(Dist::Triangular { min: 0.0, mode: 0.2, max: 0.6 });
             iv.uncertainty.costs = Some(Dist::Uniform { min: 0.8, max: 1.3 });
         }
-        let o = soem::analysis::mc::Options { draws: 2000, seed, interval: 0.9, confidence: None, by_year: false, at_least: None, sensitivity: false, decision_key: None, sampling: None };
+        let o = soem::analysis::mc::Options { draws: 2000, seed, interval: 0.9, confidence: None, by_year: false, at_least: None, sensitivity: false, decision_key: None, sampling: None, auto: None };
         let c = soem::analysis::mc::compare(&sc, "kb", &o, &soem::observer::Quiet).expect("compare");
         let pair = &c.pairs[0];
         prop_assert_eq!(pair.p_a_better, 0.5);

@@ -746,6 +746,7 @@ async fn in_a_portfolio_the_live_monte_carlo_draws_the_intervention_in_view_alon
         sensitivity: false,
         decision_key: None,
         sampling: None,
+        auto: None,
     };
     let r = soem::analysis::mc::run(&one, &app.kb.hash, &opt, &soem::Quiet).unwrap();
     let low = r[0].pv.get(soem::model::TOTAL).unwrap().interval[0];

@@ -118,6 +118,11 @@ pub fn analyse(
         sensitivity: true,
         decision_key: None,
         sampling: None,
+        // the file's "auto" when the report draws the file's first round (no --draws)
+        auto: sc
+            .monte_carlo
+            .auto
+            .filter(|_| draws == sc.monte_carlo.draws),
     };
     let (mc, comparison) = if sc.interventions.len() >= 2 {
         let c = crate::analysis::mc::compare(sc, &kb.hash, &mc_opt, observer)?;

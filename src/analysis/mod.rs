@@ -28,6 +28,7 @@ pub fn exercise(sc: &crate::scenario::Scenario) -> usize {
         sensitivity: false,
         decision_key: None,
         sampling: None,
+        auto: None,
     };
     let _ = mc::run(sc, "fuzz", &opt, &crate::observer::Quiet);
     if sc.interventions.len() >= 2 {

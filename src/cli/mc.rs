@@ -35,6 +35,9 @@ fn text(sc: &Scenario, r: &McResult, lang: Lang) -> String {
     if let Some(p) = r.pv.get(crate::model::TOTAL) {
         out += &format!("{}\n", words::precision(&p.precision, r.draws, lang));
     }
+    if let Some(a) = &r.auto {
+        out += &format!("{}\n", words::auto_draws(a, r.draws, lang));
+    }
     for line in view::split_incentives(r, 0.0, 1, lang) {
         out += &format!("{line}\n");
     }

@@ -326,6 +326,8 @@ impl McArgs {
             sensitivity: self.sensitivity,
             decision_key: self.decision_key.clone(),
             sampling: self.sampling,
+            // a number of draws on the command line replaces the file's "auto"
+            auto: sc.monte_carlo.auto.filter(|_| self.draws.is_none()),
         }
     }
 }

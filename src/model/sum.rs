@@ -433,6 +433,7 @@ prices = { stat = 400 }
             sensitivity: false,
             decision_key: None,
             sampling: None,
+            auto: None,
         };
         let c = crate::analysis::mc::compare(&sc, "kb", &opt, &crate::observer::Quiet)
             .expect("compare");

@@ -846,6 +846,44 @@ pub fn correlated_sensitivity(lang: Lang) -> &'static str {
     )
 }
 
+/// How an automatic number of draws ended: "Antallet af træk er valgt efter præcisionen: 40.960
+/// træk giver ± 4.800 kr. på intervallets ender (målet er ± 5.000 kr.)."
+pub fn auto_draws(a: &crate::analysis::mc::AutoResult, draws: u64, lang: Lang) -> String {
+    let kr = crate::present::format::kr;
+    if a.reached {
+        format!(
+            "{} {} {} ±\u{a0}{} {} ({} ±\u{a0}{}).",
+            lang.t(
+                "Antallet af træk er valgt efter præcisionen:",
+                "The number of draws was chosen for the precision:"
+            ),
+            int(draws as f64, lang),
+            lang.t("træk giver", "draws give"),
+            kr(a.se.round(), lang),
+            lang.t("på intervallets ender", "on the interval's ends"),
+            lang.t("målet er", "the target is"),
+            kr(a.precision, lang)
+        )
+    } else {
+        format!(
+            "{} ±\u{a0}{} {} {} {} (±\u{a0}{}); {}",
+            lang.t("Målet", "The target"),
+            kr(a.precision, lang),
+            lang.t(
+                "blev ikke nået inden loftet på",
+                "was not reached within the ceiling of"
+            ),
+            int(a.max as f64, lang),
+            lang.t("træk", "draws"),
+            kr(a.se.round(), lang),
+            lang.t(
+                "hæv max_draws eller løsn målet.",
+                "raise max_draws or loosen the target."
+            )
+        )
+    }
+}
+
 /// An amount for running text: to the thousand from 10.000 kr., else to the krone.
 fn amount(v: f64, lang: Lang) -> String {
     if v.abs() >= 10_000.0 {

@@ -396,6 +396,12 @@ pub fn page(sc: &Scenario, s: &Summary, opt: &Options, figs: &[(String, String)]
                     "<p class=\"meta\">{}</p>\n",
                     esc(&words::precision(&p.precision, m.draws, lang))
                 );
+                if let Some(a) = &m.auto {
+                    h += &format!(
+                        "<p class=\"meta\">{}</p>\n",
+                        esc(&words::auto_draws(a, m.draws, lang))
+                    );
+                }
             }
             for line in view::mc::split_incentives(m, 0.01, 0, lang) {
                 h += &format!("<p class=\"warn\">{}.</p>\n", esc(&line));

@@ -390,6 +390,26 @@ pub struct MonteCarloSettings {
     pub interval: f64,
     /// How the uniforms are drawn (default random).
     pub sampling: Sampling,
+    /// `draws = "auto"`: draw until the interval's ends are this precise (then `draws` is the
+    /// first round's count).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub auto: Option<AutoDraws>,
+}
+
+/// Draws until a precision is reached (`[monte_carlo] draws = "auto"`).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct AutoDraws {
+    /// The standard error wanted on the ends of the total's interval (kroner).
+    pub precision: f64,
+    /// The most draws it may use.
+    pub max: u64,
+}
+
+impl AutoDraws {
+    /// The first round of an automatic run: five whole chunks of 2,048 draws.
+    pub const FIRST: u64 = 10_240;
+    /// The ceiling unless `max_draws` raises it.
+    pub const CEILING: u64 = 10_000_000;
 }
 
 /// How a Monte Carlo run draws its uniforms.

@@ -183,7 +183,9 @@ pub struct RawUncertainty {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawMonteCarlo {
-    pub draws: Option<Spanned<i64>>,
+    pub draws: Option<Spanned<toml::Value>>,
+    pub precision: Option<Spanned<toml::Value>>,
+    pub max_draws: Option<Spanned<i64>>,
     pub seed: Option<Spanned<i64>>,
     pub interval: Option<Spanned<f64>>,
     pub sampling: Option<Spanned<String>>,

@@ -2043,6 +2043,7 @@ fn live_options(sc: &Scenario) -> crate::analysis::mc::Options {
         sensitivity: false,
         decision_key: None,
         sampling: None,
+        auto: None,
     }
 }
 

@@ -55,6 +55,57 @@ pub struct Options {
     pub decision_key: Option<String>,
     /// How the uniforms are drawn (`None`: the file's `[monte_carlo] sampling`).
     pub sampling: Option<crate::scenario::Sampling>,
+    /// Draw until the total's interval ends are this precise (`draws` is then the first round).
+    pub auto: Option<crate::scenario::AutoDraws>,
+}
+
+/// The rounds of an automatic run: from the first round's standard error on the interval ends,
+/// the draws that should reach the precision (se falls with √n), plus 10 %, in whole chunks, at
+/// least one chunk more than before, at most the ceiling; again until it is reached. Every round
+/// is a whole run from the same seed, so the result is reproducible (and its first draws are
+/// the last round's first draws).
+fn auto_rounds<T>(
+    opt: &Options,
+    mut go: impl FnMut(&Options) -> Result<T, AnalysisError>,
+    worst_se: impl Fn(&T) -> f64,
+    mut mark: impl FnMut(&mut T, AutoResult),
+) -> Result<T, AnalysisError> {
+    let Some(a) = opt.auto else {
+        return go(opt);
+    };
+    let chunk = engine::CHUNK as u64;
+    let mut o = opt.clone();
+    o.draws = o.draws.div_ceil(chunk) * chunk;
+    loop {
+        let mut r = go(&o)?;
+        let se = worst_se(&r);
+        let reached = se <= a.precision;
+        if reached || o.draws >= a.max {
+            mark(
+                &mut r,
+                AutoResult {
+                    precision: a.precision,
+                    reached,
+                    se,
+                    max: a.max,
+                },
+            );
+            return Ok(r);
+        }
+        let need = (o.draws as f64 * (se / a.precision).powi(2) * 1.1).ceil() as u64;
+        o.draws = (need.div_ceil(chunk) * chunk)
+            .max(o.draws + chunk)
+            .min(a.max);
+    }
+}
+
+/// The worst standard error of the ends of the total's interval among results.
+fn worst_interval_se(results: &[McResult]) -> f64 {
+    results
+        .iter()
+        .filter_map(|r| r.pv.get(crate::model::TOTAL))
+        .flat_map(|p| p.precision.interval_se)
+        .fold(0.0, f64::max)
 }
 
 /// Checks the options against the scenario's limits.
@@ -153,6 +204,20 @@ pub fn run(
     opt: &Options,
     observer: &dyn Observer,
 ) -> Result<Vec<McResult>, AnalysisError> {
+    auto_rounds(
+        opt,
+        |o| run_once(sc, kb_hash, o, observer),
+        |r| worst_interval_se(r),
+        |r, a| r.iter_mut().for_each(|x| x.auto = Some(a)),
+    )
+}
+
+fn run_once(
+    sc: &Scenario,
+    kb_hash: &str,
+    opt: &Options,
+    observer: &dyn Observer,
+) -> Result<Vec<McResult>, AnalysisError> {
     check(sc, opt)?;
     let ivs: Vec<&Intervention> = sc.interventions.iter().collect();
     let plan = plan_of(sc, &ivs, opt)?;
@@ -225,6 +290,20 @@ fn run_plan(
 
 /// Compares two or more interventions with paired draws, and sums them as a portfolio.
 pub fn compare(
+    sc: &Scenario,
+    kb_hash: &str,
+    opt: &Options,
+    observer: &dyn Observer,
+) -> Result<Comparison, AnalysisError> {
+    auto_rounds(
+        opt,
+        |o| compare_once(sc, kb_hash, o, observer),
+        |c| worst_interval_se(&c.interventions),
+        |c, a| c.interventions.iter_mut().for_each(|x| x.auto = Some(a)),
+    )
+}
+
+fn compare_once(
     sc: &Scenario,
     kb_hash: &str,
     opt: &Options,

@@ -136,6 +136,19 @@ pub struct AtLeast {
     pub p: f64,
 }
 
+/// How an automatic run (`draws = "auto"`) ended.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct AutoResult {
+    /// The standard error wanted on the ends of the total's interval (kroner).
+    pub precision: f64,
+    /// Whether it was reached (else the ceiling stopped it).
+    pub reached: bool,
+    /// The worst standard error of those ends with the draws used.
+    pub se: f64,
+    /// The ceiling.
+    pub max: u64,
+}
+
 /// Low end, median and high end of one year's net (undiscounted kroner).
 #[derive(Debug, Clone, Serialize)]
 pub struct YearRange {
@@ -191,6 +204,9 @@ pub struct McResult {
     /// The rank correlations asked for between inputs and those of the draws (`[[correlation]]`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub correlation: Option<super::copula::CorrelationResult>,
+    /// How an automatic number of draws ended (`draws = "auto"`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub auto: Option<AutoResult>,
     /// Histogram of the total PV.
     pub histogram: Histogram,
     /// Share of draws breaking even in each horizon year (total), `[year, share]`.

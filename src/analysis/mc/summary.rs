@@ -379,6 +379,7 @@ pub(super) fn summarise(
         by_year: (d.year_row > 0).then(|| by_year(d, ranges, plan, j)),
         histogram,
         correlation: None,
+        auto: None,
         // Sobol indices need independent inputs: with correlations they are not defined
         sensitivity: (opt.sensitivity && plan.copula.is_none())
             .then(|| keyed(&p.keys, per_key(&p.keys, |k| super::anova::sobol(p, k)))),

@@ -16,6 +16,7 @@ pub(super) fn opt(draws: u64, seed: u64) -> Options {
         sensitivity: false,
         decision_key: None,
         sampling: None,
+        auto: None,
     }
 }
 
@@ -218,6 +219,67 @@ fn latin_hypercube_sampling_beats_plain_sampling_on_a_linear_pv() {
     let r = run1(&both, &o);
     let c = r.correlation.as_ref().unwrap();
     assert!((c.achieved[0][1] + 0.4).abs() < 0.01, "{:?}", c.achieved);
+}
+
+#[test]
+fn automatic_draws_stop_at_the_precision_asked_for() {
+    // PV ~ U(−10.000, 30.000): an interval end's standard error is 40.000·√(0.05·0.95/n), so a
+    // precision of 50 kr. needs n ≥ 30.400 draws
+    let text = |extra: &str| {
+        format!(
+            "{}\n[monte_carlo]\ndraws = \"auto\"\nprecision = 50\n{extra}",
+            with_uncertainty("success_rate = { dist = \"uniform\", min = 0.1, max = 0.5 }")
+        )
+    };
+    let sc = parse(&text(""));
+    let auto = sc.monte_carlo.auto.expect("auto");
+    let o = Options {
+        draws: sc.monte_carlo.draws,
+        auto: Some(auto),
+        confidence: None,
+        ..opt(0, 1)
+    };
+    let r = run1(&sc, &o);
+    let a = r.auto.expect("an automatic run");
+    assert!(a.reached && a.se <= 50.0, "{a:?}");
+    assert!(
+        r.draws >= 30_400 && r.draws.is_multiple_of(2048),
+        "{}",
+        r.draws
+    );
+    assert_eq!(r.provenance.draws, r.draws);
+    // not far beyond what is needed (one round of 10 % more)
+    assert!(r.draws < 45_000, "{}", r.draws);
+    // reproducible
+    let again = run1(&sc, &o);
+    assert_eq!(
+        serde_json::to_string(&r).unwrap(),
+        serde_json::to_string(&again).unwrap()
+    );
+    // a ceiling below the need stops it there, and says so
+    let capped = parse(&text("max_draws = 20480\n"));
+    let o = Options {
+        auto: capped.monte_carlo.auto,
+        ..o
+    };
+    let r = run1(&capped, &o);
+    let a = r.auto.unwrap();
+    assert!(!a.reached && a.se > 50.0);
+    assert_eq!(r.draws, 20_480);
+    // the file's checks
+    let bad = |extra: &str| {
+        crate::scenario::parse(
+            "t.toml".as_ref(),
+            &format!("{LINEAR}\n[monte_carlo]\n{extra}\n"),
+            &crate::testing::kb(),
+        )
+        .unwrap_err()
+        .to_string()
+    };
+    assert!(bad("draws = \"auto\"").contains("needs a precision"));
+    assert!(bad("precision = 5000").contains("goes with draws = \"auto\""));
+    assert!(bad("draws = \"many\"").contains("or \"auto\""));
+    assert!(bad("draws = \"auto\"\nprecision = 100\nmax_draws = 50").contains("at least 10240"));
 }
 
 #[test]

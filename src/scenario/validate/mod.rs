@@ -280,25 +280,88 @@ impl Validator<'_> {
                 seed: 1,
                 interval: 0.90,
                 sampling: Sampling::Random,
+                auto: None,
             },
             Some(mc) => {
                 let m = mc.get_ref();
                 log(&mut logbook, "monte_carlo", &m.note, &m.source);
+                let auto_asked = m
+                    .draws
+                    .as_ref()
+                    .is_some_and(|d| d.get_ref().as_str() == Some("auto"));
                 let draws = match &m.draws {
                     None => 10_000,
-                    Some(d) if *d.get_ref() >= 1 => {
-                        let n = *d.get_ref() as u64;
-                        self.limits
-                            .check(&crate::limits::DRAWS, n)
-                            .map_err(|e| self.at(d, "monte_carlo.draws", e.to_string()))?;
-                        n
-                    }
-                    Some(d) => {
+                    Some(_) if auto_asked => AutoDraws::FIRST,
+                    Some(d) => match d.get_ref() {
+                        toml::Value::Integer(i) if *i >= 1 => {
+                            let n = *i as u64;
+                            self.limits
+                                .check(&crate::limits::DRAWS, n)
+                                .map_err(|e| self.at(d, "monte_carlo.draws", e.to_string()))?;
+                            n
+                        }
+                        other => {
+                            return Err(self.at(
+                                d,
+                                "monte_carlo.draws",
+                                format!(
+                                    "got {}, expected at least 1 draw (a whole number), or \"auto\" with a precision (e.g. precision = 5000)",
+                                    describe(other)
+                                ),
+                            ));
+                        }
+                    },
+                };
+                let auto = match (&m.precision, auto_asked) {
+                    (None, false) => None,
+                    (Some(p), false) => {
                         return Err(self.at(
-                            d,
-                            "monte_carlo.draws",
-                            format!("got {}, expected at least 1 draw", d.get_ref()),
+                            p,
+                            "monte_carlo.precision",
+                            "a precision goes with draws = \"auto\" (draw until the interval's ends are that precise)",
                         ));
+                    }
+                    (None, true) => {
+                        let why = "draws = \"auto\" needs a precision: the standard error in kroner wanted on the ends of the total's interval, e.g. precision = 5000";
+                        return Err(match &m.draws {
+                            Some(d) => self.at(d, "monte_carlo.draws", why),
+                            None => self.at(mc, "monte_carlo", why),
+                        });
+                    }
+                    (Some(p), true) => {
+                        let precision = self.number(p, "monte_carlo.precision")?;
+                        if precision.is_nan() || precision <= 0.0 {
+                            return Err(self.at(
+                                p,
+                                "monte_carlo.precision",
+                                format!(
+                                    "got {}, expected an amount in kroner > 0",
+                                    fmt_num(precision)
+                                ),
+                            ));
+                        }
+                        let max = match &m.max_draws {
+                            None => AutoDraws::CEILING,
+                            Some(x) if *x.get_ref() >= AutoDraws::FIRST as i64 => {
+                                let n = *x.get_ref() as u64;
+                                self.limits.check(&crate::limits::DRAWS, n).map_err(|e| {
+                                    self.at(x, "monte_carlo.max_draws", e.to_string())
+                                })?;
+                                n
+                            }
+                            Some(x) => {
+                                return Err(self.at(
+                                    x,
+                                    "monte_carlo.max_draws",
+                                    format!(
+                                        "got {}, expected at least {} (the first round of an automatic run)",
+                                        x.get_ref(),
+                                        AutoDraws::FIRST
+                                    ),
+                                ));
+                            }
+                        };
+                        Some(AutoDraws { precision, max })
                     }
                 };
                 let seed = match &m.seed {
@@ -341,6 +404,7 @@ impl Validator<'_> {
                     seed,
                     interval,
                     sampling,
+                    auto,
                 }
             }
         };
