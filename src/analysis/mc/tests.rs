@@ -46,6 +46,24 @@ fade = false
 prices = { kommune = 1000 }
 "#;
 
+/// `f` on a pool of `threads` threads.
+pub(super) fn on_threads<T: Send>(threads: usize, f: impl FnOnce() -> T + Send) -> T {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .expect("a thread pool")
+        .install(f)
+}
+
+/// The JSON of `f`'s result, which must be the same on 1, 2 and 3 threads.
+pub(super) fn same_on_any_thread_count<T: serde::Serialize>(f: impl Fn() -> T + Sync) -> String {
+    let json = |threads| on_threads(threads, || serde_json::to_string(&f()).expect("JSON"));
+    let one = json(1);
+    assert_eq!(one, json(2));
+    assert_eq!(one, json(3));
+    one
+}
+
 fn with_uncertainty(extra: &str) -> String {
     format!("{LINEAR}[intervention.uncertainty]\n{extra}\n")
 }
@@ -207,15 +225,7 @@ fn latin_hypercube_sampling_beats_plain_sampling_on_a_linear_pv() {
         )
     );
     let both = parse(&text);
-    let go = |threads| {
-        rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .build()
-            .unwrap()
-            .install(|| serde_json::to_string(&run1(&both, &o)).unwrap())
-    };
-    let (a, b) = (go(1), go(3));
-    assert_eq!(a, b);
+    same_on_any_thread_count(|| run1(&both, &o));
     let r = run1(&both, &o);
     let c = r.correlation.as_ref().unwrap();
     assert!((c.achieved[0][1] + 0.4).abs() < 0.01, "{:?}", c.achieved);
@@ -468,19 +478,7 @@ fn the_same_seed_gives_identical_results_on_one_and_two_threads() {
         by_year: true,
         ..opt(30_000, 9)
     };
-    let json = |threads: usize| {
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .build()
-            .unwrap();
-        pool.install(|| {
-            serde_json::to_string(&compare(&sc, "kb", &o, &crate::observer::Quiet).unwrap())
-                .unwrap()
-        })
-    };
-    let one = json(1);
-    assert_eq!(one, json(2));
-    assert_eq!(one, json(3));
+    let one = same_on_any_thread_count(|| compare(&sc, "kb", &o, &crate::observer::Quiet).unwrap());
     // a different seed gives different numbers
     let other = serde_json::to_string(
         &compare(&sc, "kb", &opt(30_000, 10), &crate::observer::Quiet).unwrap(),
@@ -722,11 +720,7 @@ fn the_engine_sums_the_portfolio_years_like_the_interventions_add_up() {
     };
     let keep = years::Keep::all(years::columns(&plan, extras), 3_001);
     // one thread: the chunks' values arrive in draw order
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(1)
-        .build()
-        .expect("a pool");
-    let d = pool.install(|| {
+    let d = on_threads(1, || {
         engine::run(
             &plan,
             3_001,

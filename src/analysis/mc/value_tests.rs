@@ -66,6 +66,21 @@ const SHIPPED: [&str; 8] = [
     "sammenligning",
 ];
 
+/// Intervention "a" of a [`two_items`] file as another intervention `id` (after its
+/// `[[intervention]]` line), with or without its uncertainty.
+fn copy_of_a(file: &str, id: &str, with_uncertainty: bool) -> String {
+    let iv = file
+        .split("[[intervention]]")
+        .nth(1)
+        .expect("an intervention");
+    let iv = if with_uncertainty {
+        iv
+    } else {
+        iv.split("[intervention.uncertainty]").next().unwrap_or(iv)
+    };
+    iv.replace("id = \"a\"", &format!("id = \"{id}\""))
+}
+
 fn run1(sc: &Scenario, o: &Options) -> McResult {
     run(sc, "kb", o, &crate::observer::Quiet).unwrap().remove(0)
 }
@@ -348,14 +363,7 @@ fn the_value_of_information_is_the_same_on_any_number_of_threads() {
         "success_rate = { dist = \"pert\", min = 0.1, mode = 0.25, max = 0.5 }\n\
          consequences = { dist = \"uniform\", min = 0.5, max = 1.5, per = \"item\" }",
     ));
-    let go = |threads| {
-        rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .build()
-            .unwrap()
-            .install(|| serde_json::to_string(&run1(&sc, &opt(30_000))).unwrap())
-    };
-    assert_eq!(go(1), go(3));
+    super::tests::same_on_any_thread_count(|| run1(&sc, &opt(30_000)));
 }
 
 #[test]
@@ -370,15 +378,7 @@ fn choosing_between_two_interventions_by_hand() {
         0.0,
         "success_rate = { dist = \"uniform\", min = 0.1, max = 0.5 }",
     );
-    let b = one
-        .split("[[intervention]]")
-        .nth(1)
-        .unwrap()
-        .split("[intervention.uncertainty]")
-        .next()
-        .unwrap()
-        .replace("id = \"a\"", "id = \"b\"")
-        .replace("success_rate = 0.3", "success_rate = 0.32");
+    let b = copy_of_a(&one, "b", false).replace("success_rate = 0.3", "success_rate = 0.32");
     let sc = parse(&format!("{one}\n[[intervention]]{b}"));
     let c = compare(&sc, "kb", &opt(10_000), &crate::observer::Quiet).unwrap();
     let v = c.value_of_information.unwrap();
@@ -447,14 +447,7 @@ fn correlated_item_factors_by_hand() {
     let v = r.value_of_information.as_ref().unwrap();
     assert!(v.evppi.is_empty());
     // the same on any number of threads
-    let go = |threads| {
-        rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .build()
-            .unwrap()
-            .install(|| serde_json::to_string(&run1(&sc, &opt(20_000))).unwrap())
-    };
-    assert_eq!(go(1), go(3));
+    super::tests::same_on_any_thread_count(|| run1(&sc, &opt(20_000)));
 }
 
 #[test]
@@ -467,11 +460,7 @@ fn inputs_that_are_one_draw_already_cannot_be_correlated() {
         3000.0,
         "consequences = { dist = \"uniform\", min = 0.8, max = 1.2, per = \"item\" }",
     );
-    let b = one
-        .split("[[intervention]]")
-        .nth(1)
-        .unwrap()
-        .replace("id = \"a\"", "id = \"b\"");
+    let b = copy_of_a(&one, "b", true);
     let text = format!(
         "{one}\n[[intervention]]{b}\n[[correlation]]\ninputs = [\"a.consequences.x\", \"b.consequences.x\"]\nrank = 0.3\n"
     );
