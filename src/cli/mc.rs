@@ -55,8 +55,9 @@ fn text(sc: &Scenario, r: &McResult, lang: Lang) -> String {
     }
     if let Some(t) = view::sensitivity(r, crate::model::TOTAL, lang) {
         out += &format!("\n{}", super::titled_text(&t, lang));
-    } else if r.value_of_information.is_some() {
+    } else if let Some(t) = view::rank_sensitivity(r, crate::model::TOTAL, lang) {
         out += &format!("\n{}\n", words::correlated_sensitivity(lang));
+        out += &super::titled_text(&t, lang);
     }
     if let Some(v) = &r.value_of_information {
         out += &value_text(v, lang);

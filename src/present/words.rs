@@ -841,8 +841,8 @@ pub fn correlation_lines(
 /// Why there are no Sobol indices (nor values of single inputs) with correlated inputs.
 pub fn correlated_sensitivity(lang: Lang) -> &'static str {
     lang.t(
-        "Med korrelerede input er Sobol-indeks (hvad driver usikkerheden) og værdien af at kende enkelte input ikke defineret som her; kun værdien af fuld information er beregnet.",
-        "With correlated inputs the Sobol indices (what drives the uncertainty) and the value of knowing single inputs are not defined as here; only the value of perfect information is computed.",
+        "Med korrelerede input er Sobol-indeks ikke defineret: hvad der driver usikkerheden, vises i stedet som hver størrelses rangkorrelation med nutidsværdien (korrelerede størrelser deler æren, så kvadraterne summer ikke til 100 %). Værdien af at kende enkelte størrelser er heller ikke beregnet; kun værdien af fuld information.",
+        "With correlated inputs Sobol indices are not defined: what drives the uncertainty is shown instead as each input's rank correlation with the present value (correlated inputs share credit, so the squares do not add up to 100 %). The value of knowing single inputs is not computed either; only the value of perfect information.",
     )
 }
 

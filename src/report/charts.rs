@@ -687,6 +687,32 @@ pub fn risk_profile(m: &crate::analysis::mc::McResult, lang: Lang) -> RiskProfil
 
 /// What drives the uncertainty of the total present value (the largest twelve inputs).
 pub fn drivers(m: &crate::analysis::mc::McResult, lang: Lang) -> Option<Drivers> {
+    if let Some(list) = m
+        .rank_sensitivity
+        .as_ref()
+        .and_then(|r| r.get(crate::model::TOTAL))
+    {
+        // correlated inputs: the squared rank correlations (alone and "with" alike)
+        return Some(Drivers {
+            title: format!(
+                "{} — {}",
+                lang.t(
+                    "Hvad driver usikkerheden (kvadreret rangkorrelation, korrelerede input)",
+                    "What drives the uncertainty (squared rank correlation, correlated inputs)"
+                ),
+                m.id
+            ),
+            bars: list
+                .iter()
+                .take(12)
+                .map(|i| {
+                    let label = crate::present::words::input_short(&i.input, &i.label, lang);
+                    (label, i.squared, i.squared)
+                })
+                .collect(),
+            lang,
+        });
+    }
     let list = m.sensitivity.as_ref()?.get(crate::model::TOTAL)?;
     Some(Drivers {
         title: format!(

@@ -359,7 +359,7 @@ pub fn page(sc: &Scenario, s: &Summary, opt: &Options, figs: &[(String, String)]
         );
         h += &figure(figs, &format!("tornado_{id}"));
         if let Some(m) = s.mc.get(i)
-            && m.sensitivity.is_some()
+            && (m.sensitivity.is_some() || m.rank_sensitivity.is_some())
         {
             h += &format!(
                 "<p>{}</p>\n",
@@ -370,6 +370,9 @@ pub fn page(sc: &Scenario, s: &Summary, opt: &Options, figs: &[(String, String)]
             );
             h += &figure(figs, &format!("drivers_{id}"));
             if let Some(t) = view::mc::sensitivity(m, TOTAL, lang) {
+                h += &t.to_titled_html(lang);
+            } else if let Some(t) = view::mc::rank_sensitivity(m, TOTAL, lang) {
+                h += &format!("<p>{}</p>\n", esc(words::correlated_sensitivity(lang)));
                 h += &t.to_titled_html(lang);
             }
         }

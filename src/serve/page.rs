@@ -2363,6 +2363,9 @@ fn results_html(
                     }
                     if let Some(t) = view::mc::sensitivity(r, TOTAL, lang) {
                         h += &t.to_titled_html(lang);
+                    } else if let Some(t) = view::mc::rank_sensitivity(r, TOTAL, lang) {
+                        let _ = write!(h, "<p>{}</p>", esc(words::correlated_sensitivity(lang)));
+                        h += &t.to_titled_html(lang);
                     }
                     if let Some(v) = &r.value_of_information {
                         let _ = write!(

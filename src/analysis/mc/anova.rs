@@ -263,6 +263,101 @@ pub fn sobol(p: &InterventionPlan, k: usize) -> Vec<SobolIndex> {
     out
 }
 
+/// One input's rank correlation with a key's PV: the measure of what drives the uncertainty
+/// when inputs are correlated (Sobol indices assume independent inputs).
+#[derive(Debug, Clone, Serialize)]
+pub struct RankIndex {
+    /// The input (`<id>.success_rate`, …).
+    pub input: String,
+    /// The item's or area's name for an input per item or area (else empty).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub label: String,
+    /// Spearman's rank correlation of the input's draws with the PV.
+    pub rank_correlation: f64,
+    /// Its square: the share of the PV's rank variance the input alone would explain (correlated
+    /// inputs share credit, so these do not add up to 1).
+    pub squared: f64,
+}
+
+/// Per key of intervention `j`, every uncertain input's rank correlation with the PV over the
+/// first 100,000 draws of the run (its uniforms, which rank like its draws, against the ranks
+/// of the stored PVs), by |ρ| largest first.
+pub fn rank_sensitivity(
+    plan: &super::plan::Plan,
+    d: &super::engine::Draws,
+    j: usize,
+    seed: u64,
+) -> Vec<Vec<RankIndex>> {
+    use rayon::prelude::*;
+    let p = &plan.ivs[j];
+    let fs: Vec<Factor> = factors(p).into_iter().filter(|f| f.var > 0.0).collect();
+    let n = d.n.min(100_000);
+    let chunk = super::engine::CHUNK;
+    // the inputs' uniforms, [input][draw]
+    let parts: Vec<Vec<f64>> = (0..n.div_ceil(chunk))
+        .into_par_iter()
+        .map(|c| {
+            let draws = chunk.min(n - c * chunk);
+            let mut uni = super::rng::Uniforms::new(plan, seed, c, draws);
+            let slots = plan.slots.len();
+            let mut out = vec![0.0; fs.len() * draws];
+            for b0 in (0..draws).step_by(super::engine::BLOCK) {
+                let nb = super::engine::BLOCK.min(draws - b0);
+                let ub = uni.next::<false>(nb);
+                for i in 0..nb {
+                    for (fi, f) in fs.iter().enumerate() {
+                        out[fi * draws + b0 + i] = ub[i * slots + f.slot];
+                    }
+                }
+            }
+            out
+        })
+        .collect();
+    let series: Vec<Vec<f64>> = (0..fs.len())
+        .map(|fi| {
+            parts
+                .iter()
+                .flat_map(|part| {
+                    let draws = part.len() / fs.len().max(1);
+                    part[fi * draws..(fi + 1) * draws].iter().copied()
+                })
+                .collect()
+        })
+        .collect();
+    (0..p.keys.len())
+        .map(|k| {
+            let r = &d.residuals(d.offsets[j] + k)[..n];
+            // the PV's ranks (ties in draw order), scaled like uniforms
+            let mut order: Vec<usize> = (0..n).collect();
+            order.sort_by(|a, b| r[*a].total_cmp(&r[*b]).then(a.cmp(b)));
+            let mut rank = vec![0.0; n];
+            for (pos, i) in order.iter().enumerate() {
+                rank[*i] = pos as f64;
+            }
+            let mut out: Vec<RankIndex> = fs
+                .iter()
+                .zip(&series)
+                .map(|(f, u)| {
+                    let rho = super::copula::pearson(u, &rank);
+                    let rho = if rho.is_finite() { rho } else { 0.0 };
+                    RankIndex {
+                        input: f.name.clone(),
+                        label: f.label.clone(),
+                        rank_correlation: rho,
+                        squared: rho * rho,
+                    }
+                })
+                .collect();
+            out.sort_by(|a, b| {
+                b.squared
+                    .total_cmp(&a.squared)
+                    .then_with(|| a.input.cmp(&b.input))
+            });
+            out
+        })
+        .collect()
+}
+
 /// The variance of key `k`'s PV from the inputs' moments.
 pub fn variance(p: &InterventionPlan, k: usize) -> f64 {
     let factors = factors(p);

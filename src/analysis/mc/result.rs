@@ -197,6 +197,10 @@ pub struct McResult {
     /// index (exact, [`super::anova`]), largest total first (`--sensitivity`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sensitivity: Option<Keyed<Vec<super::SobolIndex>>>,
+    /// With correlated inputs, what drives the uncertainty instead of Sobol indices: per key each
+    /// input's rank correlation with the PV (`--sensitivity`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rank_sensitivity: Option<Keyed<Vec<super::anova::RankIndex>>>,
     /// What knowing more is worth before deciding to fund it or not (`--sensitivity`; not in a
     /// comparison's own results, whose decision is the comparison's).
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -380,6 +380,12 @@ pub(super) fn summarise(
         histogram,
         correlation: None,
         auto: None,
+        rank_sensitivity: (opt.sensitivity && plan.copula.is_some()).then(|| {
+            keyed(
+                &p.keys,
+                super::anova::rank_sensitivity(plan, d, j, opt.seed),
+            )
+        }),
         // Sobol indices need independent inputs: with correlations they are not defined
         sensitivity: (opt.sensitivity && plan.copula.is_none())
             .then(|| keyed(&p.keys, per_key(&p.keys, |k| super::anova::sobol(p, k)))),

@@ -442,8 +442,23 @@ fn correlated_item_factors_by_hand() {
     assert_eq!(c.inputs, ["a.consequences.x", "a.consequences.y"]);
     assert_eq!(c.requested[0][1], 0.5);
     assert!((c.achieved[0][1] - 0.5).abs() < 0.01, "{:?}", c.achieved);
-    // Sobol indices are not defined for correlated inputs; knowing everything still has a value
+    // Sobol indices are not defined for correlated inputs; the rank correlations with the PV
+    // take their place: corr(f, PV) = (c_f + ρ·c_other)·σ/σ_PV, 0,971 for fy and 0,693 for fx
+    // (Pearson's; Spearman's is within a few hundredths for these near-linear ranks)
     assert!(r.sensitivity.is_none());
+    let ranks = r.rank_sensitivity.as_ref().unwrap().get("total").unwrap();
+    assert_eq!(ranks[0].input, "a.consequences.y");
+    let sd_pv = (9e8f64 + 8.1e9 + 2.7e9).sqrt();
+    assert!(
+        (ranks[0].rank_correlation - 105_000.0 / sd_pv).abs() < 0.03,
+        "{ranks:?}"
+    );
+    assert!(
+        (ranks[1].rank_correlation - 75_000.0 / sd_pv).abs() < 0.03,
+        "{ranks:?}"
+    );
+    assert!((ranks[1].squared - ranks[1].rank_correlation.powi(2)).abs() < 1e-15);
+    // knowing everything still has a value
     let v = r.value_of_information.as_ref().unwrap();
     assert!(v.evppi.is_empty());
     // the same on any number of threads

@@ -201,6 +201,33 @@ pub fn tables(s: &Summary, lang: Lang) -> Vec<Table> {
         }
     }
     out.push(t);
+    // with correlated inputs, the rank correlations instead
+    if s.mc.iter().any(|m| m.rank_sensitivity.is_some()) {
+        let mut t = Table::new(
+            "rank_sensitivity",
+            columns(&[
+                (l("Indsats", "Intervention"), Kind::Text),
+                (l("Aktør", "Actor"), Kind::Text),
+                (l("Usikker størrelse", "Uncertain input"), Kind::Text),
+                (l("Rangkorrelation", "Rank correlation"), Kind::Number(3)),
+                (l("Kvadreret", "Squared"), Kind::Share(1)),
+            ]),
+        );
+        for m in &s.mc {
+            for (k, list) in m.rank_sensitivity.iter().flat_map(|x| &x.0) {
+                for i in list {
+                    t.push(vec![
+                        Cell::text(&m.id),
+                        Cell::Text(words::actor(k, lang)),
+                        Cell::text(&i.input),
+                        Cell::Num(i.rank_correlation),
+                        Cell::Num(i.squared),
+                    ]);
+                }
+            }
+        }
+        out.push(t);
+    }
     // what knowing more is worth: the comparison's decision, or each intervention's own
     let mut t = Table::new(
         "value_of_information",

@@ -112,6 +112,51 @@ pub fn sensitivity(r: &McResult, key: &str, lang: Lang) -> Option<Table> {
     Some(t)
 }
 
+/// With correlated inputs, what drives the uncertainty of `key`'s PV: each input's rank
+/// correlation with it and its square, the largest first; `None` without it.
+pub fn rank_sensitivity(r: &McResult, key: &str, lang: Lang) -> Option<Table> {
+    let list = r.rank_sensitivity.as_ref()?.get(key)?;
+    let mut t = Table::new(
+        "rank_sensitivity",
+        vec![
+            Column::new(lang.t("Usikker størrelse", "Uncertain input"), Kind::Text),
+            Column::new(
+                lang.t("Rangkorrelation", "Rank correlation"),
+                Kind::Number(2),
+            ),
+            Column::new(lang.t("Kvadreret", "Squared"), Kind::Share(1)),
+        ],
+    )
+    .titled(format!(
+        "{} — {} ({})",
+        lang.t("Hvad driver usikkerheden", "What drives the uncertainty"),
+        r.id,
+        lang.t(
+            "rangkorrelation med nutidsværdien; korrelerede input",
+            "rank correlation with the present value; correlated inputs"
+        )
+    ));
+    for i in list.iter().take(TOP_INPUTS) {
+        t.push(vec![
+            Cell::Text(capitalised(&words::input(&i.input, &i.label, false, lang))),
+            Cell::Num(i.rank_correlation),
+            Cell::Num(i.squared),
+        ]);
+    }
+    if list.len() > TOP_INPUTS {
+        t.push(vec![
+            Cell::Text(format!(
+                "{} {}",
+                list.len() - TOP_INPUTS,
+                lang.t("andre", "others")
+            )),
+            Cell::Empty,
+            Cell::Empty,
+        ]);
+    }
+    Some(t)
+}
+
 /// The value of information as every front end shows it: its sentences, then its table when
 /// knowing more is worth anything.
 pub fn value_parts(v: &ValueOfInformation, lang: Lang) -> (Vec<String>, Option<Table>) {
@@ -461,6 +506,15 @@ pub fn long(results: &[McResult]) -> Table {
             for i in list {
                 push(k, format!("first_order:{}", i.input), i.first_order);
                 push(k, format!("total_order:{}", i.input), i.total);
+            }
+        }
+        for (k, list) in r.rank_sensitivity.iter().flat_map(|s| &s.0) {
+            for i in list {
+                push(
+                    k,
+                    format!("rank_correlation:{}", i.input),
+                    i.rank_correlation,
+                );
             }
         }
         if let Some(v) = &r.value_of_information {
