@@ -687,50 +687,38 @@ pub fn risk_profile(m: &crate::analysis::mc::McResult, lang: Lang) -> RiskProfil
 
 /// What drives the uncertainty of the total present value (the largest twelve inputs).
 pub fn drivers(m: &crate::analysis::mc::McResult, lang: Lang) -> Option<Drivers> {
-    if let Some(list) = m
+    let short = |input: &str, label: &str| crate::present::words::input_short(input, label, lang);
+    // correlated inputs: the squared rank correlations (alone and "with" alike); else Sobol's
+    let (title, bars) = match m
         .rank_sensitivity
         .as_ref()
         .and_then(|r| r.get(crate::model::TOTAL))
     {
-        // correlated inputs: the squared rank correlations (alone and "with" alike)
-        return Some(Drivers {
-            title: format!(
-                "{} — {}",
-                lang.t(
-                    "Hvad driver usikkerheden (kvadreret rangkorrelation, korrelerede input)",
-                    "What drives the uncertainty (squared rank correlation, correlated inputs)"
-                ),
-                m.id
+        Some(list) => (
+            (
+                "Hvad driver usikkerheden (kvadreret rangkorrelation, korrelerede input)",
+                "What drives the uncertainty (squared rank correlation, correlated inputs)",
             ),
-            bars: list
-                .iter()
-                .take(12)
-                .map(|i| {
-                    let label = crate::present::words::input_short(&i.input, &i.label, lang);
-                    (label, i.squared, i.squared)
-                })
-                .collect(),
-            lang,
-        });
-    }
-    let list = m.sensitivity.as_ref()?.get(crate::model::TOTAL)?;
-    Some(Drivers {
-        title: format!(
-            "{} — {}",
-            lang.t(
-                "Hvad driver usikkerheden (mørk: alene, lys: med samspil)",
-                "What drives the uncertainty (dark: alone, light: with interactions)"
-            ),
-            m.id
+            list.iter()
+                .map(|i| (short(&i.input, &i.label), i.squared, i.squared))
+                .collect::<Vec<_>>(),
         ),
-        bars: list
-            .iter()
-            .take(12)
-            .map(|i| {
-                let label = crate::present::words::input_short(&i.input, &i.label, lang);
-                (label, i.first_order, i.total)
-            })
-            .collect(),
+        None => (
+            (
+                "Hvad driver usikkerheden (mørk: alene, lys: med samspil)",
+                "What drives the uncertainty (dark: alone, light: with interactions)",
+            ),
+            m.sensitivity
+                .as_ref()?
+                .get(crate::model::TOTAL)?
+                .iter()
+                .map(|i| (short(&i.input, &i.label), i.first_order, i.total))
+                .collect::<Vec<_>>(),
+        ),
+    };
+    Some(Drivers {
+        title: format!("{} — {}", lang.t(title.0, title.1), m.id),
+        bars: bars.into_iter().take(12).collect(),
         lang,
     })
 }

@@ -288,42 +288,11 @@ pub fn rank_sensitivity(
     j: usize,
     seed: u64,
 ) -> Vec<Vec<RankIndex>> {
-    use rayon::prelude::*;
     let p = &plan.ivs[j];
     let fs: Vec<Factor> = factors(p).into_iter().filter(|f| f.var > 0.0).collect();
     let n = d.n.min(100_000);
-    let chunk = super::engine::CHUNK;
-    // the inputs' uniforms, [input][draw]
-    let parts: Vec<Vec<f64>> = (0..n.div_ceil(chunk))
-        .into_par_iter()
-        .map(|c| {
-            let draws = chunk.min(n - c * chunk);
-            let mut uni = super::rng::Uniforms::new(plan, seed, c, draws);
-            let slots = plan.slots.len();
-            let mut out = vec![0.0; fs.len() * draws];
-            for b0 in (0..draws).step_by(super::engine::BLOCK) {
-                let nb = super::engine::BLOCK.min(draws - b0);
-                let ub = uni.next::<false>(nb);
-                for i in 0..nb {
-                    for (fi, f) in fs.iter().enumerate() {
-                        out[fi * draws + b0 + i] = ub[i * slots + f.slot];
-                    }
-                }
-            }
-            out
-        })
-        .collect();
-    let series: Vec<Vec<f64>> = (0..fs.len())
-        .map(|fi| {
-            parts
-                .iter()
-                .flat_map(|part| {
-                    let draws = part.len() / fs.len().max(1);
-                    part[fi * draws..(fi + 1) * draws].iter().copied()
-                })
-                .collect()
-        })
-        .collect();
+    let slots: Vec<usize> = fs.iter().map(|f| f.slot).collect();
+    let series = super::engine::uniforms_of(plan, &slots, n, seed);
     (0..p.keys.len())
         .map(|k| {
             let r = &d.residuals(d.offsets[j] + k)[..n];

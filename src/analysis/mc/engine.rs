@@ -635,48 +635,52 @@ pub fn success_draws(plan: &Plan, j: usize, n: usize, seed: u64) -> Vec<f64> {
     out
 }
 
-/// The rank correlations of the run's correlated inputs over its draws: the correlations of
-/// their (correlated) uniforms, from the same blocks as [`run`] (the first 100,000 draws at
-/// most: a sampling error of about 0.003); `None` without correlations.
-pub fn achieved_correlation(
-    plan: &Plan,
-    n: usize,
-    seed: u64,
-) -> Option<super::copula::CorrelationResult> {
-    let c = plan.copula.as_ref()?;
-    let m = c.slots.len();
-    let n = n.min(100_000);
-    let slots = plan.slots.len();
-    let parts: Vec<Vec<f32>> = (0..n.div_ceil(CHUNK))
+/// The uniforms of `slots` over the run's first `n` draws, `[slot][draw]`, from the same
+/// blocks as [`run`] (stratified and correlated as the run's).
+pub fn uniforms_of(plan: &Plan, slots: &[usize], n: usize, seed: u64) -> Vec<Vec<f64>> {
+    let width = plan.slots.len();
+    let parts: Vec<Vec<f64>> = (0..n.div_ceil(CHUNK))
         .into_par_iter()
         .map(|chunk| {
             let draws = CHUNK.min(n - chunk * CHUNK);
             let mut uni = rng::Uniforms::new(plan, seed, chunk, draws);
-            let mut out = vec![0.0f32; m * draws];
+            let mut out = vec![0.0; slots.len() * draws];
             for b0 in (0..draws).step_by(BLOCK) {
                 let nb = BLOCK.min(draws - b0);
                 let ub = uni.next::<false>(nb);
                 for d in 0..nb {
-                    for (i, s) in c.slots.iter().enumerate() {
-                        out[i * draws + b0 + d] = ub[d * slots + s] as f32;
+                    for (i, s) in slots.iter().enumerate() {
+                        out[i * draws + b0 + d] = ub[d * width + s];
                     }
                 }
             }
             out
         })
         .collect();
-    // per input its uniforms over all draws, in draw order
-    let series: Vec<Vec<f64>> = (0..m)
+    (0..slots.len())
         .map(|i| {
             parts
                 .iter()
                 .flat_map(|p| {
-                    let draws = p.len() / m;
-                    p[i * draws..(i + 1) * draws].iter().map(|x| f64::from(*x))
+                    let draws = p.len() / slots.len();
+                    p[i * draws..(i + 1) * draws].iter().copied()
                 })
                 .collect()
         })
-        .collect();
+        .collect()
+}
+
+/// The rank correlations of the run's correlated inputs over its draws: the correlations of
+/// their (correlated) uniforms (the first 100,000 draws at most: a sampling error of about
+/// 0.003); `None` without correlations.
+pub fn achieved_correlation(
+    plan: &Plan,
+    n: usize,
+    seed: u64,
+) -> Option<super::copula::CorrelationResult> {
+    let c = plan.copula.as_ref()?;
+    let series = uniforms_of(plan, &c.slots, n.min(100_000), seed);
+    let m = c.slots.len();
     let achieved = (0..m)
         .map(|i| {
             (0..m)
